@@ -1,0 +1,20 @@
+//! # stratus-core
+//!
+//! The `no_std`, heap-free heart of stratus, an AWS SDK for microcontrollers,
+//! constrained edge gateways and host-side tests.
+//!
+//! This crate holds what every target shares: time and credentials behind traits,
+//! the SigV4 signer, and (as later work lands) the operation tables, protocol
+//! serializers and parsers, the event registry and the call pipeline.
+//!
+//! Nothing here allocates on the default features; buffers are given by the caller
+//! or sized in the type (`heapless`). The `alloc` feature adds owned conveniences.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+pub mod credentials;
+pub mod time;
