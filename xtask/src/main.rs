@@ -1,4 +1,80 @@
-fn main() {
-    eprintln!("xtask: not yet");
-    std::process::exit(2);
+//! `cargo xtask`: stratus's task runner.
+//!
+//! ```text
+//! cargo xtask test             install what is missing, then fmt, clippy, the
+//!                              thumbv7em build and every test (what CI runs)
+//! cargo xtask setup            only the install steps
+//! cargo xtask demo             sign a sample Kinesis request and print it
+//! cargo xtask import-models …  regenerate models/data from the pinned packages
+//! ```
+//!
+//! Plain std plus `sha2`; child processes run in the workspace root with
+//! `AWS_EC2_METADATA_DISABLED=true`.
+
+mod checks;
+mod error;
+mod import_models;
+mod sdist;
+mod setup;
+mod steps;
+mod workspace;
+
+use std::process::ExitCode;
+
+use error::XtaskError;
+use steps::{Outcome, Step, run_all};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  test                 install what is missing, then fmt, clippy, the
+                       thumbv7em-none-eabihf core build and every test
+  setup                only the install steps (Rust target and components,
+                       pinned botocore/boto3/moto, the botocore sdist)
+  demo                 sign a sample Kinesis PutRecord request and print it
+  import-models [...]  regenerate models/data from the pinned PyPI packages
+  help                 this text";
+
+fn demo_steps() -> Vec<Step<'static>> {
+    vec![Step::new("sign a sample request", || {
+        workspace::run(workspace::cargo().args([
+            "run",
+            "-p",
+            "stratus-transport-std",
+            "--example",
+            "sign_request",
+            "--quiet",
+        ]))?;
+        Ok(Outcome::Ran)
+    })]
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    match task {
+        "test" => run_all("test", &checks::steps()),
+        "setup" => run_all("setup", &setup::steps()),
+        "demo" => run_all("demo", &demo_steps()),
+        "import-models" => match import_models::run(rest) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(why) => {
+                eprintln!("xtask: {}", XtaskError::ImportModels(why));
+                ExitCode::FAILURE
+            }
+        },
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            let err = XtaskError::Usage(format!("unknown task `{other}`"));
+            eprintln!("xtask: {err}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,64 @@
+//! `cargo xtask test`: the install steps, then every check CI runs, in the order
+//! that fails fastest: format, lints, the embedded build, then the tests.
+
+use crate::setup;
+use crate::steps::{Outcome, Step};
+use crate::workspace::{cargo, run};
+
+/// A check that is one cargo invocation.
+struct CargoCheck {
+    name: &'static str,
+    args: &'static [&'static str],
+}
+
+const CARGO_CHECKS: &[CargoCheck] = &[
+    CargoCheck {
+        name: "format",
+        args: &["fmt", "--all", "--", "--check"],
+    },
+    CargoCheck {
+        name: "clippy",
+        args: &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    },
+    CargoCheck {
+        name: "core for thumbv7em-none-eabihf",
+        args: &[
+            "build",
+            "-p",
+            "stratus-core",
+            "--target",
+            "thumbv7em-none-eabihf",
+        ],
+    },
+    // Unit, integration and doc tests of every member; the features are unified,
+    // so the core is built here with `std` (the tests crate asks for it).
+    CargoCheck {
+        name: "workspace tests",
+        args: &["test", "--workspace"],
+    },
+    // The core alone builds with its default features: no allocator, the
+    // configuration a microcontroller gets.
+    CargoCheck {
+        name: "core tests, no alloc",
+        args: &["test", "-p", "stratus-core"],
+    },
+];
+
+/// Every step of `cargo xtask test`, in order.
+pub fn steps() -> Vec<Step<'static>> {
+    let mut steps = setup::steps();
+    steps.extend(CARGO_CHECKS.iter().map(|check| {
+        Step::new(check.name, move || {
+            run(cargo().args(check.args))?;
+            Ok(Outcome::Ran)
+        })
+    }));
+    steps
+}
