@@ -3,6 +3,25 @@
 //! [`Credentials`] hold an access key id, a secret, an optional session token and an
 //! optional expiry in fixed-capacity strings. Their `Debug`, `Display` and defmt forms
 //! never show the secret or the token.
+//!
+//! Where credentials come from:
+//! * [`ProvideCredentials`], the async trait every source implements, and
+//!   [`StaticCredentials`], a fixed pair;
+//! * [`RefreshingProvider`], which caches a source's temporary credentials and
+//!   renews them in botocore's advisory and mandatory windows, once however many
+//!   tasks ask;
+//! * [`CredentialChain`], botocore's `CredentialResolver`: named sources asked in
+//!   order, editable with `insert_before`, `insert_after` and `remove`.
+//!
+//! All of it is `no_std` and heap-free.
+
+mod chain;
+mod provider;
+mod refresh;
+
+pub use chain::{ChainError, CredentialChain, Resolved, SourcesTried, TRIED_NAMES_CAPACITY};
+pub use provider::{ProvideCredentials, StaticCredentials};
+pub use refresh::{RefreshWindows, RefreshingProvider};
 
 use core::fmt;
 
@@ -31,8 +50,14 @@ pub enum CredentialsError {
     },
     /// A field that must not be empty is empty.
     Empty(CredentialField),
-    /// No provider had credentials.
-    NotFound,
+    /// This source has nothing to offer here (its variable is unset, its file
+    /// absent); a [`CredentialChain`] moves on to its next source.
+    NotConfigured,
+    /// No source in a chain had credentials.
+    NotFound {
+        /// The names of the sources asked, in order.
+        tried: SourcesTried,
+    },
     /// A provider was found but failed to produce credentials.
     ProviderFailed(&'static str),
     /// The credentials are past their expiry and could not be refreshed.
@@ -68,7 +93,12 @@ impl fmt::Display for CredentialsError {
                 write!(f, "{field} is longer than {capacity} bytes")
             }
             CredentialsError::Empty(field) => write!(f, "{field} is empty"),
-            CredentialsError::NotFound => f.write_str("no credentials found"),
+            CredentialsError::NotConfigured => {
+                f.write_str("credential source is not configured here")
+            }
+            CredentialsError::NotFound { tried } => {
+                write!(f, "no credentials found (tried: {tried})")
+            }
             CredentialsError::ProviderFailed(why) => write!(f, "credential provider failed: {why}"),
             CredentialsError::Expired => {
                 f.write_str("credentials expired and could not be refreshed")
@@ -187,5 +217,58 @@ impl defmt::Format for Credentials {
             self.access_key_id.as_str(),
             self.session_token.is_some()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::format;
+
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    const TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLETOKENvalue";
+
+    #[test]
+    fn debug_and_display_never_show_secret_or_token() {
+        let c = Credentials::new(
+            "ASIAEXAMPLE",
+            SECRET,
+            Some(TOKEN),
+            Some(UnixTime::from_secs(1_700_000_000)),
+        )
+        .unwrap();
+        for shown in [format!("{c:?}"), format!("{c:#?}"), format!("{c}")] {
+            assert!(shown.contains("ASIAEXAMPLE"), "{shown}");
+            // Neither the whole value nor a recognisable piece of it.
+            for secret in [SECRET, TOKEN] {
+                for piece in secret.as_bytes().windows(8) {
+                    let piece = core::str::from_utf8(piece).unwrap();
+                    assert!(!shown.contains(piece), "{piece:?} leaked in {shown}");
+                }
+            }
+            assert!(shown.contains("redacted"), "{shown}");
+        }
+        // The accessors still give the real values to the signer.
+        assert_eq!(c.secret_access_key(), SECRET);
+        assert_eq!(c.session_token(), Some(TOKEN));
+    }
+
+    #[test]
+    fn fields_are_checked() {
+        assert_eq!(
+            Credentials::new("", "s", None, None),
+            Err(CredentialsError::Empty(CredentialField::AccessKeyId))
+        );
+        let long = "x".repeat(SECRET_CAPACITY + 1);
+        assert_eq!(
+            Credentials::new("AKID", &long, None, None),
+            Err(CredentialsError::TooLong {
+                field: CredentialField::SecretAccessKey,
+                capacity: SECRET_CAPACITY
+            })
+        );
     }
 }
