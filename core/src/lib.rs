@@ -17,4 +17,5 @@
 extern crate alloc;
 
 pub mod credentials;
+pub mod model;
 pub mod time;

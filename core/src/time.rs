@@ -302,3 +302,27 @@ mod tests {
         assert_eq!(UnixTime::parse_amz_date(""), Err(TimeParseError::BadFormat));
     }
 }
+
+/// An instant with sub-second precision, as model `timestamp` shapes carry it:
+/// whole seconds since the epoch (negative before 1970) plus nanoseconds.
+///
+/// ```
+/// use stratus_core::time::Timestamp;
+/// let t = Timestamp::from_secs(1_369_353_600);
+/// assert_eq!((t.secs, t.nanos), (1_369_353_600, 0));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub secs: i64,
+    /// Nanoseconds within the second, `0..1_000_000_000`.
+    pub nanos: u32,
+}
+
+impl Timestamp {
+    /// Whole seconds since the epoch.
+    pub const fn from_secs(secs: i64) -> Self {
+        Timestamp { secs, nanos: 0 }
+    }
+}
