@@ -13,6 +13,7 @@
 //! refreshes are serialised by an async lock, both from `embassy-sync`.
 
 use core::cell::RefCell;
+use core::fmt;
 
 use embassy_sync::blocking_mutex::Mutex as BlockingMutex;
 use embassy_sync::blocking_mutex::raw::{NoopRawMutex, RawMutex};
@@ -158,6 +159,19 @@ impl<P, C, M: RawMutex> RefreshingProvider<P, C, M> {
 
     fn store(&self, credentials: Credentials) {
         self.cached.lock(|c| c.replace(Some(credentials)));
+    }
+}
+
+/// Shows the windows and the cached credentials' key id and expiry (their own
+/// `Debug` redacts the secret and token); never the source or clock.
+impl<P, C, M: RawMutex> fmt::Debug for RefreshingProvider<P, C, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.cached.lock(|c| {
+            f.debug_struct("RefreshingProvider")
+                .field("windows", &self.windows)
+                .field("cached", &*c.borrow())
+                .finish()
+        })
     }
 }
 
@@ -471,6 +485,19 @@ mod tests {
         p.invalidate();
         assert_eq!(id(block_on(p.provide_credentials())), Ok("ASIA1"));
         assert_eq!(source.calls.get(), 1);
+    }
+
+    #[test]
+    fn debug_shows_state_but_no_secret() {
+        let clock = TestClock::at(T0);
+        let source = Source::new(&clock);
+        let p = wrapper(&clock, &source).with_initial(old_creds(60));
+        let shown = std::format!("{p:?}");
+        assert!(shown.contains("ASIAOLD") && shown.contains("mandatory_secs: 600"));
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("TOKEN"),
+            "{shown}"
+        );
     }
 
     #[test]
