@@ -176,23 +176,35 @@ impl<P, C, M: RawMutex> fmt::Debug for RefreshingProvider<P, C, M> {
 }
 
 impl<P: ProvideCredentials, C: Clock, M: RawMutex> RefreshingProvider<P, C, M> {
-    /// `Some(credentials)` if they are cached and outside `window`.
-    fn fresh(&self, current: &Option<Credentials>, window: u32) -> Option<Credentials> {
+    /// A copy of the cached credentials if they are outside `window`.
+    ///
+    /// Nothing is kept across an `.await` in this type: `Credentials` are over
+    /// 2 KiB, and every copy held over an await point would grow the future.
+    fn fresh(&self, window: u32) -> Option<Credentials> {
         let now = self.clock.now();
-        current
-            .as_ref()
-            .filter(|c| !needs_refresh(c, now, window))
-            .cloned()
+        self.cached.lock(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|c| !needs_refresh(c, now, window))
+                .cloned()
+        })
     }
 
-    /// Asks the source; the caller holds `self.refreshing`.
-    async fn refresh(
-        &self,
-        current: Option<Credentials>,
-        mandatory: bool,
-    ) -> Result<Credentials, CredentialsError> {
-        match (self.source.provide_credentials().await, current) {
-            (Ok(new), _) => {
+    /// Whether cached credentials exist and are outside `window`, without a copy.
+    fn is_fresh(&self, window: u32) -> bool {
+        let now = self.clock.now();
+        self.cached.lock(|c| {
+            c.borrow()
+                .as_ref()
+                .is_some_and(|c| !needs_refresh(c, now, window))
+        })
+    }
+
+    /// Asks the source; the caller holds `self.refreshing`, so the cache cannot
+    /// change meanwhile except by [`invalidate`](Self::invalidate).
+    async fn refresh(&self, mandatory: bool) -> Result<Credentials, CredentialsError> {
+        match self.source.provide_credentials().await {
+            Ok(new) => {
                 if needs_refresh(&new, self.clock.now(), 0) {
                     // botocore raises here too: the source handed back credentials
                     // that are already past their expiry.
@@ -201,9 +213,11 @@ impl<P: ProvideCredentials, C: Clock, M: RawMutex> RefreshingProvider<P, C, M> {
                 self.store(new.clone());
                 Ok(new)
             }
-            // Advisory window: keep using what we have.
-            (Err(_), Some(current)) if !mandatory => Ok(current),
-            (Err(e), _) => Err(e),
+            Err(e) => match self.snapshot() {
+                // Advisory window: keep using what we have.
+                Some(current) if !mandatory => Ok(current),
+                _ => Err(e),
+            },
         }
     }
 }
@@ -215,32 +229,31 @@ impl<P: ProvideCredentials, C: Clock, M: RawMutex> ProvideCredentials
         let advisory = self.windows.advisory();
         let mandatory = self.windows.mandatory_secs;
 
-        let current = self.snapshot();
-        if let Some(ok) = self.fresh(&current, advisory) {
+        if let Some(ok) = self.fresh(advisory) {
             return Ok(ok);
         }
         match self.refreshing.try_lock() {
             Ok(_guard) => {
-                // Someone may have refreshed between the snapshot and the lock.
-                let current = self.snapshot();
-                if let Some(ok) = self.fresh(&current, advisory) {
+                // With a multi-executor mutex another task may have refreshed
+                // between the check above and taking the lock.
+                if let Some(ok) = self.fresh(advisory) {
                     return Ok(ok);
                 }
-                let is_mandatory = self.fresh(&current, mandatory).is_none();
-                self.refresh(current, is_mandatory).await
+                let is_mandatory = !self.is_fresh(mandatory);
+                self.refresh(is_mandatory).await
             }
             Err(_) => {
                 // Another task is refreshing. Outside the mandatory window the
                 // current credentials are still good enough.
-                if let Some(ok) = self.fresh(&current, mandatory) {
+                if let Some(ok) = self.fresh(mandatory) {
                     return Ok(ok);
                 }
                 let _guard = self.refreshing.lock().await;
-                let current = self.snapshot();
-                if let Some(ok) = self.fresh(&current, mandatory) {
+                // The task we waited for has most likely refreshed.
+                if let Some(ok) = self.fresh(mandatory) {
                     return Ok(ok);
                 }
-                self.refresh(current, true).await
+                self.refresh(true).await
             }
         }
     }
@@ -255,6 +268,7 @@ mod tests {
     use embassy_futures::{block_on, join::join, yield_now};
 
     use super::*;
+    use crate::credentials::StaticCredentials;
 
     const T0: u64 = 1_700_000_000;
 
@@ -485,6 +499,20 @@ mod tests {
         p.invalidate();
         assert_eq!(id(block_on(p.provide_credentials())), Ok("ASIA1"));
         assert_eq!(source.calls.get(), 1);
+    }
+
+    #[test]
+    fn future_holds_no_credentials_across_awaits() {
+        let clock = TestClock::at(T0);
+        let source = StaticCredentials::new(old_creds(3600));
+        let p: RefreshingProvider<_, _> = RefreshingProvider::new(source, &clock);
+        let future = p.provide_credentials();
+        // A copy of Credentials kept over an await would put it in the future.
+        assert!(
+            core::mem::size_of_val(&future) < core::mem::size_of::<Credentials>(),
+            "future is {} bytes",
+            core::mem::size_of_val(&future)
+        );
     }
 
     #[test]
