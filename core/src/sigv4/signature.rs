@@ -1,0 +1,106 @@
+//! Steps 2 and 3 of SigV4: the string to sign and the signature over it.
+
+use core::fmt;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::encode::hex32;
+use super::{CanonicalRequest, SigningError, SigningKey, Sink, SliceWriter};
+use crate::time::AmzDate;
+
+impl Sink for Hmac<Sha256> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
+        self.update(bytes);
+        Ok(())
+    }
+}
+
+/// `AWS4-HMAC-SHA256`, the algorithm line.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// The string to sign:
+/// `AWS4-HMAC-SHA256\n<date>\n<scope>\n<hex sha256 of canonical request>`.
+#[derive(Clone, Debug)]
+pub struct StringToSign<'c> {
+    date: AmzDate,
+    scope: &'c str,
+    digest_hex: [u8; 64],
+}
+
+impl<'c> StringToSign<'c> {
+    /// The string to sign for a canonical request (hashing it once).
+    pub fn new(canonical: &'c CanonicalRequest<'_>) -> Self {
+        StringToSign {
+            date: *canonical.amz_date(),
+            scope: canonical.scope(),
+            digest_hex: hex32(&canonical.digest()),
+        }
+    }
+
+    /// Streams the string to sign into `sink`.
+    pub fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
+        sink.put_str(ALGORITHM)?;
+        sink.put(b"\n")?;
+        sink.put_str(self.date.as_str())?;
+        sink.put(b"\n")?;
+        sink.put_str(self.scope)?;
+        sink.put(b"\n")?;
+        sink.put(&self.digest_hex)
+    }
+
+    /// Writes the string to sign into `buf` and returns it as text.
+    pub fn write_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, SigningError> {
+        let mut w = SliceWriter::new(buf);
+        self.write_to(&mut w)?;
+        Ok(w.into_str())
+    }
+
+    /// HMAC-SHA256 of this string under `key`: the signature.
+    pub fn sign(&self, key: &SigningKey) -> Signature {
+        let mut mac = key.mac();
+        // Writing into a MAC cannot fail.
+        let _ = self.write_to(&mut mac);
+        Signature::from_digest(&mac.finalize().into_bytes().into())
+    }
+}
+
+/// A SigV4 signature: 64 lowercase hex digits, held in a fixed array.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature([u8; 64]);
+
+impl Signature {
+    /// The hex form of a 32-byte HMAC.
+    pub fn from_digest(digest: &[u8; 32]) -> Self {
+        Signature(hex32(digest))
+    }
+
+    /// The 64 hex digits.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or("")
+    }
+
+    /// The 64 hex digits as bytes.
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({})", self.as_str())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Signature {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "Signature({=str})", self.as_str())
+    }
+}
