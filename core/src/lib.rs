@@ -17,6 +17,6 @@
 extern crate alloc;
 
 pub mod credentials;
-pub mod sigv4;
 pub mod model;
+pub mod sigv4;
 pub mod time;
