@@ -8,6 +8,8 @@
 //!     --out DIR      the output folder (default models/data)
 //! ```
 //!
+//! Relative folders are taken from the workspace root.
+//!
 //! # Sources
 //!
 //! The wheels are fetched by name with `python3 -m pip download --no-deps
@@ -107,7 +109,8 @@ usage: cargo xtask import-models [--check] [--wheels DIR] [--out DIR]
 
   --check        do not write; fail if the output differs from a fresh import
   --wheels DIR   where the pinned wheels are kept (default .cache/wheels)
-  --out DIR      the output folder (default models/data)";
+  --out DIR      the output folder (default models/data)
+Relative folders are taken from the workspace root.";
 
 /// Runs the import with the command-line arguments after `import-models`.
 pub fn run(args: &[String]) -> Result<(), String> {
