@@ -72,6 +72,16 @@ pub enum ChecksumAlgorithm {
     Sha1,
     /// `SHA256`
     Sha256,
+    /// `SHA512`
+    Sha512,
+    /// `MD5`
+    Md5,
+    /// `XXHASH64`
+    XxHash64,
+    /// `XXHASH3`
+    XxHash3,
+    /// `XXHASH128`
+    XxHash128,
 }
 
 /// The `httpChecksum` trait (flexible checksums).

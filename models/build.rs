@@ -1,0 +1,37 @@
+//! Generates the tables and typed shapes of every service whose cargo feature is
+//! enabled, trimmed by `STRATUS_KEEP_OPERATIONS` (`kinesis=PutRecord,PutRecords;…`).
+
+use std::path::PathBuf;
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    println!("cargo:rerun-if-env-changed=STRATUS_KEEP_OPERATIONS");
+    println!("cargo:rerun-if-env-changed=STRATUS_MODELS_DIR");
+    let models = std::env::var_os("STRATUS_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("data"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    if let Err(e) = run(&models, &out) {
+        eprintln!("stratus-models: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(models: &std::path::Path, out: &std::path::Path) -> Result<(), stratus_codegen::GenError> {
+    let mut generator = stratus_codegen::Generator::new(models);
+    for service in stratus_codegen::all_services(models)? {
+        let var = format!("CARGO_FEATURE_{}", service.to_uppercase().replace('-', "_"));
+        if std::env::var_os(&var).is_some() {
+            println!(
+                "cargo:rerun-if-changed={}",
+                models.join(&service).join("service-2.json").display()
+            );
+            generator = generator.service(&service);
+        }
+    }
+    if let Ok(filter) = std::env::var("STRATUS_KEEP_OPERATIONS") {
+        generator = generator.filter(&filter)?;
+    }
+    generator.write(out)?;
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! # stratus-codegen
+//!
+//! Turns botocore service models (`models/data/<service>/service-2.json`) into
+//! Rust source: the static `stratus_core::model` tables of a service, its typed
+//! request structures, response views and per-operation error enums. Runs at
+//! build time (from `stratus-models`' build script) so a device carries only the
+//! services, and optionally only the operations, it uses.
+//!
+//! ```no_run
+//! use stratus_codegen::Generator;
+//! let out = std::env::var("OUT_DIR").unwrap();
+//! Generator::new("models/data")
+//!     .service("kinesis")
+//!     .keep_operations(&["PutRecord", "PutRecords"])
+//!     .write(out)
+//!     .unwrap();
+//! ```
+
+pub mod check;
+pub mod error;
+pub mod model;
+pub mod names;
+pub mod tables;
+pub mod types;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+pub use error::GenError;
+pub use model::ServiceIr;
+
+/// One service to generate, with an optional operation filter.
+#[derive(Clone, Debug)]
+struct Request {
+    name: String,
+    keep: Option<Vec<String>>,
+}
+
+/// Builds the Rust source for chosen services. See the crate docs.
+#[derive(Clone, Debug)]
+pub struct Generator {
+    models_dir: PathBuf,
+    requests: Vec<Request>,
+    typed: bool,
+}
+
+/// Services in `models_dir`: sub-directories holding a `service-2.json`, sorted.
+pub fn all_services(models_dir: impl AsRef<Path>) -> Result<Vec<String>, GenError> {
+    let dir = models_dir.as_ref();
+    let entries = std::fs::read_dir(dir).map_err(|source| GenError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("service-2.json").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Reads and parses `<models_dir>/<service>/service-2.json`.
+pub fn load_service(models_dir: impl AsRef<Path>, service: &str) -> Result<ServiceIr, GenError> {
+    let path = models_dir.as_ref().join(service).join("service-2.json");
+    let text = std::fs::read_to_string(&path).map_err(|source| GenError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| GenError::Json { path, source })?;
+    model::parse_service(service, &doc)
+}
+
+/// Parses an operation filter, `kinesis=PutRecord,PutRecords;iot-data=Publish`,
+/// into `(service, operations)` pairs.
+///
+/// ```
+/// let f = stratus_codegen::parse_filter("kinesis=PutRecord,PutRecords; iot-data=Publish").unwrap();
+/// assert_eq!(f[0].0, "kinesis");
+/// assert_eq!(f[0].1, ["PutRecord", "PutRecords"]);
+/// assert!(stratus_codegen::parse_filter("kinesis").is_err());
+/// ```
+pub fn parse_filter(text: &str) -> Result<Vec<(String, Vec<String>)>, GenError> {
+    let mut out = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (svc, ops) = part
+            .split_once('=')
+            .ok_or_else(|| GenError::BadFilter(text.to_string()))?;
+        let ops: Vec<String> = ops
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect();
+        if svc.trim().is_empty() || ops.is_empty() {
+            return Err(GenError::BadFilter(text.to_string()));
+        }
+        out.push((svc.trim().to_string(), ops));
+    }
+    Ok(out)
+}
+
+/// Keeps only the operations named in `keep` (any of the three spellings) and the
+/// shapes they reach, including their errors; without `keep`, every operation and
+/// the shapes reachable from them.
+pub fn trim(svc: &ServiceIr, keep: Option<&[String]>) -> Result<ServiceIr, GenError> {
+    let mut out = svc.clone();
+    if let Some(keep) = keep {
+        for k in keep {
+            if !svc
+                .operations
+                .values()
+                .any(|o| &o.name == k || &o.snake_name == k || &o.cli_name == k)
+            {
+                return Err(GenError::UnknownOperation {
+                    service: svc.name.clone(),
+                    operation: k.clone(),
+                });
+            }
+        }
+        out.operations.retain(|_, o| {
+            keep.iter()
+                .any(|k| k == &o.name || k == &o.snake_name || k == &o.cli_name)
+        });
+    }
+    let mut reached = BTreeSet::new();
+    let mut stack: Vec<String> = out
+        .operations
+        .values()
+        .flat_map(|o| o.shape_refs())
+        .map(str::to_string)
+        .collect();
+    while let Some(n) = stack.pop() {
+        if let Some(s) = svc.shapes.get(&n)
+            && reached.insert(n.clone())
+        {
+            stack.extend(s.targets().into_iter().map(str::to_string));
+        }
+    }
+    out.shapes.retain(|n, _| reached.contains(n));
+    if out.shapes.len() > usize::from(u16::MAX) {
+        return Err(error::model_err(&svc.name, "more than 65535 shapes"));
+    }
+    Ok(out)
+}
+
+impl Generator {
+    /// A generator reading models from `models_dir` (`models/data`).
+    pub fn new(models_dir: impl Into<PathBuf>) -> Self {
+        Generator {
+            models_dir: models_dir.into(),
+            requests: Vec::new(),
+            typed: true,
+        }
+    }
+
+    /// Adds a service by botocore name (`kinesis`, `iot-data`).
+    pub fn service(mut self, name: &str) -> Self {
+        self.requests.push(Request {
+            name: name.to_string(),
+            keep: None,
+        });
+        self
+    }
+
+    /// Keeps only these operations of the service added last.
+    pub fn keep_operations(mut self, ops: &[&str]) -> Self {
+        if let Some(last) = self.requests.last_mut() {
+            last.keep = Some(ops.iter().map(|s| s.to_string()).collect());
+        }
+        self
+    }
+
+    /// Applies a filter text (see [`parse_filter`]) to the services already added.
+    pub fn filter(mut self, text: &str) -> Result<Self, GenError> {
+        for (svc, ops) in parse_filter(text)? {
+            if let Some(r) = self.requests.iter_mut().find(|r| r.name == svc) {
+                r.keep = Some(ops);
+            }
+        }
+        Ok(self)
+    }
+
+    /// Whether to emit typed structures besides the tables (default: yes).
+    pub fn typed(mut self, typed: bool) -> Self {
+        self.typed = typed;
+        self
+    }
+
+    /// The trimmed model of each requested service, in request order.
+    pub fn models(&self) -> Result<Vec<ServiceIr>, GenError> {
+        self.requests
+            .iter()
+            .map(|r| trim(&load_service(&self.models_dir, &r.name)?, r.keep.as_deref()))
+            .collect()
+    }
+
+    /// `(file name, source)` for every service plus `services.rs`, the index.
+    pub fn generate(&self) -> Result<Vec<(String, String)>, GenError> {
+        let mut files = Vec::new();
+        let mut index = String::from("// Generated by stratus-codegen. Do not edit.\n");
+        let mut list = Vec::new();
+        for svc in self.models()? {
+            let problems = check::check_service(&svc);
+            if let Some(p) = problems.first() {
+                return Err(error::model_err(&svc.name, p.clone()));
+            }
+            let module = names::module_name(&svc.name);
+            let mut src = String::from(
+                "// Generated by stratus-codegen from botocore's model. Do not edit.\n",
+            );
+            let _ = writeln!(
+                src,
+                "/// Static tables of `{0}`.\npub mod tables {{\n{1}}}\n/// The `{0}` service model.\npub static SERVICE: &::stratus_core::model::ServiceModel = &tables::MODEL;\n",
+                svc.name,
+                tables::emit_tables(&svc)
+            );
+            if self.typed {
+                src.push_str(&types::emit_types(&svc));
+            }
+            let file = format!("{module}.rs");
+            let _ = writeln!(
+                index,
+                "#[cfg(feature = {:?})]\n#[doc = \"The `{}` service ({} operations).\"]\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}",
+                svc.name,
+                svc.name,
+                svc.operations.len()
+            );
+            list.push(format!(
+                "    #[cfg(feature = {:?})]\n    &{module}::tables::MODEL,",
+                svc.name
+            ));
+            files.push((file, src));
+        }
+        let _ = writeln!(
+            index,
+            "/// Every service compiled in (one per enabled feature).\npub static SERVICES: &[&::stratus_core::model::ServiceModel] = &[\n{}\n];",
+            list.join("\n")
+        );
+        files.push(("services.rs".to_string(), index));
+        Ok(files)
+    }
+
+    /// Writes [`generate`](Self::generate)'s files into `out_dir`, rewriting a
+    /// file only when its text changed; returns their paths.
+    pub fn write(&self, out_dir: impl AsRef<Path>) -> Result<Vec<PathBuf>, GenError> {
+        let mut paths = Vec::new();
+        for (name, src) in self.generate()? {
+            let path = out_dir.as_ref().join(name);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(src.as_str()) {
+                std::fs::write(&path, src).map_err(|source| GenError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            paths.push(path);
+        }
+        Ok(paths)
+    }
+}
+
+/// The `[features]` block of `models/Cargo.toml`: one feature per service.
+pub fn features_block(services: &[String]) -> String {
+    let mut out = String::from(
+        "[features]\n# One feature per botocore service; generated by stratus-codegen\n# (`cargo test -p stratus-codegen features` checks it is in sync).\ndefault = []\n",
+    );
+    for s in services {
+        let _ = writeln!(out, "{s} = []");
+    }
+    out
+}
