@@ -147,14 +147,35 @@ fn is_scope_part(s: &str) -> bool {
 }
 
 fn lower_cmp(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Writes `value` with leading/trailing whitespace removed and inner runs of
 /// whitespace folded to one space (SigV4's "Trimall").
 fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &str) -> Result<(), SigningError> {
+    if value.is_ascii() {
+        // Only space and tab can be whitespace here: other ASCII controls were
+        // refused when the request was checked.
+        let bytes = value.as_bytes();
+        let mut first = true;
+        for word in bytes
+            .split(|&b| b == b' ' || b == b'\t')
+            .filter(|w| !w.is_empty())
+        {
+            if !first {
+                sink.put(b" ")?;
+            }
+            first = false;
+            sink.put(word)?;
+        }
+        return Ok(());
+    }
     let mut first = true;
     for word in value.split_whitespace() {
         if !first {
@@ -230,6 +251,8 @@ pub struct CanonicalRequest<'a> {
     /// Indices of the signed headers, sorted by lowercase name then send order;
     /// indices past the request's headers point into `added`.
     order: heapless::Vec<u16, MAX_SIGNED_HEADERS>,
+    /// Bit `k` set: `order[k]` starts a new header name.
+    group_starts: u64,
     signed_headers: heapless::String<SIGNED_HEADERS_CAPACITY>,
 }
 
@@ -381,6 +404,7 @@ impl<'a> CanonicalRequest<'a> {
             payload,
             added,
             order: heapless::Vec::new(),
+            group_starts: 0,
             signed_headers: heapless::String::new(),
         };
         // Insertion sort: few headers, no allocation, stable for repeats.
@@ -396,21 +420,33 @@ impl<'a> CanonicalRequest<'a> {
                 }
             }
         }
-        cr.order = order;
-        let mut names = heapless::String::new();
-        {
-            let mut w = HeaplessSink(&mut names);
-            let mut first = true;
-            cr.for_each_group(|name, _| {
-                if !first {
-                    w.put(b";")?;
+        let mut group_starts = 0u64;
+        let mut names: heapless::Vec<u8, SIGNED_HEADERS_CAPACITY> = heapless::Vec::new();
+        for (k, &i) in order.iter().enumerate() {
+            let name = cr.header(i).0;
+            let starts = match k.checked_sub(1).and_then(|p| order.get(p)) {
+                Some(&prev) => lower_cmp(cr.header(prev).0, name) != Ordering::Equal,
+                None => true,
+            };
+            if starts {
+                group_starts |= 1 << k;
+                if k > 0 {
+                    names
+                        .push(b';')
+                        .map_err(|_| SigningError::SignedHeadersTooLong)?;
                 }
-                first = false;
-                put_lower(&mut w, name)
-            })
-            .map_err(|_| SigningError::SignedHeadersTooLong)?;
+                for b in name.bytes() {
+                    names
+                        .push(b.to_ascii_lowercase())
+                        .map_err(|_| SigningError::SignedHeadersTooLong)?;
+                }
+            }
         }
-        cr.signed_headers = names;
+        cr.order = order;
+        cr.group_starts = group_starts;
+        // Header names are checked HTTP tokens, so ASCII.
+        cr.signed_headers =
+            heapless::String::from_utf8(names).map_err(|_| SigningError::SignedHeadersTooLong)?;
         Ok(cr)
     }
 
@@ -442,15 +478,14 @@ impl<'a> CanonicalRequest<'a> {
     ) -> Result<(), SigningError> {
         let mut start = 0;
         while let Some(&first) = self.order.get(start) {
-            let name = self.header(first).0;
             let mut end = start + 1;
-            while let Some(&next) = self.order.get(end) {
-                if lower_cmp(self.header(next).0, name) != Ordering::Equal {
-                    break;
-                }
+            while end < self.order.len() && self.group_starts & (1 << end) == 0 {
                 end += 1;
             }
-            f(name, self.order.get(start..end).unwrap_or(&[]))?;
+            f(
+                self.header(first).0,
+                self.order.get(start..end).unwrap_or(&[]),
+            )?;
             start = end;
         }
         Ok(())
@@ -575,10 +610,10 @@ impl<'a> CanonicalRequest<'a> {
         loop {
             let mut best: Option<(QueryItem<'_>, usize)> = None;
             for item in self.query_items() {
-                if let Some(l) = &last {
-                    if item.cmp(l) != Ordering::Greater {
-                        continue;
-                    }
+                if let Some(l) = &last
+                    && item.cmp(l) != Ordering::Greater
+                {
+                    continue;
                 }
                 best = match best {
                     None => Some((item, 1)),
@@ -605,8 +640,13 @@ impl<'a> CanonicalRequest<'a> {
 
     /// Streams the canonical request into `sink`.
     pub fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
-        for b in self.request.method.bytes() {
-            sink.put(&[b.to_ascii_uppercase()])?;
+        let method = self.request.method;
+        if method.bytes().any(|b| b.is_ascii_lowercase()) {
+            for b in method.bytes() {
+                sink.put(&[b.to_ascii_uppercase()])?;
+            }
+        } else {
+            sink.put_str(method)?;
         }
         sink.put(b"\n")?;
         self.write_path(sink)?;
@@ -639,22 +679,52 @@ impl<'a> CanonicalRequest<'a> {
 
     /// SHA-256 of the canonical request, computed by streaming it.
     pub fn digest(&self) -> [u8; 32] {
-        let mut h = Sha256::new();
+        let mut h = StagedHasher {
+            hasher: Sha256::new(),
+            buf: [0; STAGE],
+            len: 0,
+        };
         // Writing into a hasher cannot fail.
         let _ = self.write_to(&mut h);
-        h.finalize().into()
+        h.finish()
     }
 }
 
-/// A [`Sink`] appending to a fixed-capacity string (ASCII only is put here).
-struct HeaplessSink<'s, const N: usize>(&'s mut heapless::String<N>);
+const STAGE: usize = 256;
+const _: () = assert!(MAX_SIGNED_HEADERS <= 64, "group_starts is a u64 bitmask");
 
-impl<const N: usize> Sink for HeaplessSink<'_, N> {
+/// A SHA-256 sink that gathers the many small pieces of a canonical request
+/// into a stack buffer and hashes them in a few large updates.
+struct StagedHasher {
+    hasher: Sha256,
+    buf: [u8; STAGE],
+    len: usize,
+}
+
+impl StagedHasher {
+    fn finish(mut self) -> [u8; 32] {
+        self.hasher.update(self.buf.get(..self.len).unwrap_or(&[]));
+        self.hasher.finalize().into()
+    }
+}
+
+impl Sink for StagedHasher {
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
-        let s = core::str::from_utf8(bytes).map_err(|_| SigningError::SignedHeadersTooLong)?;
-        self.0
-            .push_str(s)
-            .map_err(|_| SigningError::BufferTooSmall { capacity: N })
+        let end = self.len + bytes.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(bytes);
+            self.len = end;
+        } else {
+            self.hasher.update(self.buf.get(..self.len).unwrap_or(&[]));
+            self.len = 0;
+            if let Some(dst) = self.buf.get_mut(..bytes.len()) {
+                dst.copy_from_slice(bytes);
+                self.len = bytes.len();
+            } else {
+                self.hasher.update(bytes);
+            }
+        }
+        Ok(())
     }
 }
 

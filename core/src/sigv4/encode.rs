@@ -145,10 +145,10 @@ pub(crate) fn put_percent_encoded<S: Sink + ?Sized>(
         if is_unreserved(b) || (keep_slash && b == b'/') {
             continue;
         }
-        if let Some(run) = input.get(run_start..i) {
-            if !run.is_empty() {
-                sink.put(run)?;
-            }
+        if let Some(run) = input.get(run_start..i)
+            && !run.is_empty()
+        {
+            sink.put(run)?;
         }
         sink.put(&[
             b'%',
@@ -157,10 +157,10 @@ pub(crate) fn put_percent_encoded<S: Sink + ?Sized>(
         ])?;
         run_start = i + 1;
     }
-    if let Some(run) = input.get(run_start..) {
-        if !run.is_empty() {
-            sink.put(run)?;
-        }
+    if let Some(run) = input.get(run_start..)
+        && !run.is_empty()
+    {
+        sink.put(run)?;
     }
     Ok(())
 }
