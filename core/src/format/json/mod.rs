@@ -1,0 +1,16 @@
+//! JSON: a writer that matches botocore's bytes, a zero-copy response
+//! [`Reader`](crate::model::view::Reader), and dynamic input read against a shape.
+//!
+//! * [`JsonWriter`] — streaming, into any [`Sink`](super::Sink).
+//! * [`JsonReader`] — json 1.0/1.1 and rest-json response bodies.
+//! * [`JsonInput`] — JSON text as a [`StructValue`](crate::model::StructValue).
+
+mod input;
+mod reader;
+mod scan;
+mod writer;
+
+pub use input::{InputError, InputErrorKind, InputNode, InputSlots, JsonInput, MAX_INPUT_DEPTH};
+pub use reader::{JsonReader, TAG_ARRAY, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING};
+pub use scan::MAX_DEPTH_LIMIT;
+pub use writer::{JsonStyle, JsonWriter, write_escaped};

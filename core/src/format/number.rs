@@ -1,0 +1,273 @@
+//! Numbers and base64 as botocore writes them.
+//!
+//! * Floats are written as Python's `repr(float)` prints them (what `json.dumps`
+//!   and `str()` emit): the shortest text that reads back to the same `f64`,
+//!   fixed notation for decimal exponents `-4..16` (`0.0001`, `1.0`,
+//!   `1234567890123456.0`), scientific otherwise (`1e-05`, `1.5e+16`). Rust's
+//!   `{:e}` gives the same shortest digits; only the layout is Python's.
+//! * The special values are botocore's strings `NaN`, `Infinity`, `-Infinity`
+//!   (`Serializer._handle_float`).
+//! * Base64 is the standard alphabet with `=` padding (`base64.b64encode`).
+
+use super::sink::{Sink, WriteError, write_fmt};
+use core::fmt::Write as _;
+
+/// Name botocore gives a non-finite float, `None` for finite ones.
+pub fn special_float_name(x: f64) -> Option<&'static str> {
+    if x.is_nan() {
+        Some("NaN")
+    } else if x == f64::INFINITY {
+        Some("Infinity")
+    } else if x == f64::NEG_INFINITY {
+        Some("-Infinity")
+    } else {
+        None
+    }
+}
+
+/// The float named `NaN`, `Infinity` or `-Infinity`, as botocore's parsers accept them.
+pub fn parse_special_float(s: &str) -> Option<f64> {
+    match s {
+        "NaN" => Some(f64::NAN),
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ => None,
+    }
+}
+
+/// A tiny fixed buffer that `core::fmt` can write into.
+struct Scratch {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl core::fmt::Write for Scratch {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Writes a finite `x` as Python's `repr(x)`; non-finite values as botocore's
+/// names (`NaN`, `Infinity`, `-Infinity`).
+///
+/// ```
+/// use stratus_core::format::{number::write_py_float, SliceSink};
+/// let mut buf = [0u8; 32];
+/// for (x, text) in [(1.0, "1.0"), (1e16, "1e+16"), (1.5e-7, "1.5e-07"), (0.1, "0.1")] {
+///     let mut s = SliceSink::new(&mut buf);
+///     write_py_float(&mut s, x).unwrap();
+///     assert_eq!(s.written(), text.as_bytes());
+/// }
+/// ```
+pub fn write_py_float<S: Sink + ?Sized>(sink: &mut S, x: f64) -> Result<(), WriteError> {
+    if let Some(name) = special_float_name(x) {
+        return sink.write_str(name);
+    }
+    let mut sci = Scratch {
+        buf: [0; 40],
+        len: 0,
+    };
+    write!(sci, "{x:e}").map_err(|_| WriteError::Fmt)?;
+    let text = core::str::from_utf8(sci.buf.get(..sci.len).unwrap_or(&[]))
+        .map_err(|_| WriteError::Fmt)?;
+    let (mantissa, exp) = text.split_once('e').ok_or(WriteError::Fmt)?;
+    let exp: i32 = exp.parse().map_err(|_| WriteError::Fmt)?;
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let (lead, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if negative {
+        sink.write_str("-")?;
+    }
+    if (-4..16).contains(&exp) {
+        write_fixed(sink, lead, frac, exp)
+    } else {
+        sink.write_str(lead)?;
+        if !frac.is_empty() {
+            sink.write_str(".")?;
+            sink.write_str(frac)?;
+        }
+        let sign = if exp < 0 { '-' } else { '+' };
+        write_fmt(sink, format_args!("e{sign}{:02}", exp.unsigned_abs()))
+    }
+}
+
+/// Fixed notation of the digits `lead` `frac` (one leading digit) times `10^exp`.
+fn write_fixed<S: Sink + ?Sized>(
+    sink: &mut S,
+    lead: &str,
+    frac: &str,
+    exp: i32,
+) -> Result<(), WriteError> {
+    const ZEROS: &str = "0000000000000000";
+    let zeros = |n: usize| ZEROS.get(..n).ok_or(WriteError::Fmt);
+    if exp < 0 {
+        sink.write_str("0.")?;
+        sink.write_str(zeros((-exp - 1) as usize)?)?;
+        sink.write_str(lead)?;
+        return sink.write_str(frac);
+    }
+    let int_digits = exp as usize;
+    sink.write_str(lead)?;
+    if frac.len() > int_digits {
+        let (int_part, frac_part) = frac.split_at(int_digits);
+        sink.write_str(int_part)?;
+        sink.write_str(".")?;
+        sink.write_str(frac_part)
+    } else {
+        sink.write_str(frac)?;
+        sink.write_str(zeros(int_digits - frac.len())?)?;
+        sink.write_str(".0")
+    }
+}
+
+/// Writes `n` in decimal.
+pub fn write_int<S: Sink + ?Sized>(sink: &mut S, n: i64) -> Result<(), WriteError> {
+    write_fmt(sink, format_args!("{n}"))
+}
+
+const BASE64_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Number of characters [`write_base64`] writes for `n` bytes.
+pub const fn base64_len(n: usize) -> usize {
+    n.div_ceil(3) * 4
+}
+
+/// Writes `bytes` as padded standard base64.
+///
+/// ```
+/// use stratus_core::format::{number::write_base64, SliceSink};
+/// let mut buf = [0u8; 8];
+/// let mut s = SliceSink::new(&mut buf);
+/// write_base64(&mut s, b"hello").unwrap();
+/// assert_eq!(s.written(), b"aGVsbG8=");
+/// ```
+pub fn write_base64<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8]) -> Result<(), WriteError> {
+    for chunk in bytes.chunks(3) {
+        let b = |i: usize| chunk.get(i).copied().unwrap_or(0) as usize;
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        let digit = |shift: usize| BASE64_ALPHABET[(n >> shift) & 63];
+        let mut out = [digit(18), digit(12), digit(6), digit(0)];
+        if chunk.len() < 3 {
+            out[3] = b'=';
+        }
+        if chunk.len() < 2 {
+            out[2] = b'=';
+        }
+        sink.write_bytes(&out)?;
+    }
+    Ok(())
+}
+
+/// Bytes decoded from base64 text of length `n`, at most.
+pub const fn base64_decoded_max(n: usize) -> usize {
+    n / 4 * 3 + 3
+}
+
+/// Parses a decimal integer, allowing the ASCII whitespace Python's `int()` allows.
+pub fn parse_int(text: &str) -> Option<i64> {
+    let t = text.trim_ascii();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// Parses a float as Python's `float()` would for what services send: decimal
+/// or scientific text, or `NaN` / `Infinity` / `-Infinity`.
+pub fn parse_float(text: &str) -> Option<f64> {
+    let t = text.trim_ascii();
+    if let Some(x) = parse_special_float(t) {
+        return Some(x);
+    }
+    let ok = !t.is_empty()
+        && t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+    if ok { t.parse().ok() } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::SliceSink;
+
+    fn repr(x: f64) -> heapless::String<40> {
+        let mut buf = [0u8; 40];
+        let mut s = SliceSink::new(&mut buf);
+        write_py_float(&mut s, x).unwrap();
+        let mut out = heapless::String::new();
+        out.push_str(core::str::from_utf8(s.written()).unwrap())
+            .unwrap();
+        out
+    }
+
+    /// Expected texts are Python 3 `repr()` outputs.
+    #[test]
+    fn floats_print_as_python_repr() {
+        let cases: &[(f64, &str)] = &[
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (0.0, "0.0"),
+            (0.1, "0.1"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (1234567890123456.7, "1234567890123456.8"),
+            (1.2345678901234568e17, "1.2345678901234568e+17"),
+            (1.5e-7, "1.5e-07"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (2.5e-5, "2.5e-05"),
+            (123.456, "123.456"),
+            (1e22, "1e+22"),
+            (1e300, "1e+300"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (-12.5, "-12.5"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(repr(*x).as_str(), *want, "repr of {x:e}");
+        }
+    }
+
+    #[test]
+    fn base64_round_trips() {
+        use crate::model::view::{Blob, BlobEncoding};
+        let data = b"\x00\xffhello world\x10";
+        for n in 0..data.len() {
+            let mut buf = [0u8; 32];
+            let mut s = SliceSink::new(&mut buf);
+            write_base64(&mut s, &data[..n]).unwrap();
+            assert_eq!(s.len(), base64_len(n));
+            let mut out = [0u8; 32];
+            let text = s.written();
+            let back = Blob::new(text, BlobEncoding::Base64)
+                .decode_into(&mut out)
+                .unwrap();
+            assert_eq!(back, &data[..n]);
+        }
+    }
+
+    #[test]
+    fn numbers_parse_strictly() {
+        assert_eq!(parse_int(" 42 "), Some(42));
+        assert_eq!(parse_int("-7"), Some(-7));
+        assert_eq!(parse_int("4.0"), None);
+        assert_eq!(parse_int(""), None);
+        assert_eq!(parse_int("99999999999999999999"), None);
+        assert_eq!(parse_float("1.5e3"), Some(1500.0));
+        assert!(parse_float("NaN").unwrap().is_nan());
+        assert_eq!(parse_float("inf"), None);
+        assert_eq!(parse_float("1,5"), None);
+    }
+}
