@@ -17,6 +17,7 @@
 extern crate alloc;
 
 pub mod credentials;
+pub mod endpoint;
 pub mod format;
 pub mod model;
 pub mod sigv4;

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod check;
+pub mod endpoints;
 pub mod error;
 pub mod model;
 pub mod names;
