@@ -15,7 +15,7 @@
 //! | XML | [`xml::XmlWriter`] | [`xml::XmlReader`] | reader on `xmlparser` |
 //! | CBOR | [`cbor::CborWriter`] | [`cbor::CborReader`] | on `minicbor` |
 
-// pub mod cbor;
+pub mod cbor;
 pub mod json;
 pub mod number;
 pub mod sample;
