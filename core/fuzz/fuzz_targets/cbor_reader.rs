@@ -9,7 +9,9 @@ use stratus_core::format::sample::{MODEL, ids, walk_node};
 fuzz_target!(|data: &[u8]| {
     let mut scratch = [0u8; 4096];
     let reader = CborReader::new(32);
-    let Ok(body) = join_chunked_strings(data, &mut scratch, 32) else { return };
+    let Ok(body) = join_chunked_strings(data, &mut scratch, 32) else {
+        return;
+    };
     let Ok(root) = reader.root(body) else { return };
     for id in [ids::SAMPLE, ids::PUT_RECORD_OUTPUT] {
         if let Some(shape) = MODEL.shape(id) {

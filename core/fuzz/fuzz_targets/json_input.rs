@@ -7,7 +7,9 @@ use stratus_core::format::json::{InputSlots, JsonInput};
 use stratus_core::format::sample::{MODEL, ids, walk_input};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = core::str::from_utf8(data) else { return };
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
     let slots: InputSlots<'_, 64> = InputSlots::new();
     let mut scratch = [0u8; 512];
     let Ok(input) = JsonInput::new(text, &MODEL, ids::SAMPLE, &slots, &mut scratch) else {

@@ -72,8 +72,8 @@ pub fn write_py_float<S: Sink + ?Sized>(sink: &mut S, x: f64) -> Result<(), Writ
         len: 0,
     };
     write!(sci, "{x:e}").map_err(|_| WriteError::Fmt)?;
-    let text = core::str::from_utf8(sci.buf.get(..sci.len).unwrap_or(&[]))
-        .map_err(|_| WriteError::Fmt)?;
+    let text =
+        core::str::from_utf8(sci.buf.get(..sci.len).unwrap_or(&[])).map_err(|_| WriteError::Fmt)?;
     let (mantissa, exp) = text.split_once('e').ok_or(WriteError::Fmt)?;
     let exp: i32 = exp.parse().map_err(|_| WriteError::Fmt)?;
     let (negative, mantissa) = match mantissa.strip_prefix('-') {
@@ -188,8 +188,7 @@ pub fn parse_float(text: &str) -> Option<f64> {
         return Some(x);
     }
     let ok = !t.is_empty()
-        && t
-            .bytes()
+        && t.bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
     if ok { t.parse().ok() } else { None }
 }

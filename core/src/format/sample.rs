@@ -188,7 +188,11 @@ pub static MODEL: ServiceModel = ServiceModel {
 /// model says, recursing at most `depth` levels; returns how many scalars were
 /// read. Decode errors of single values are counted, not returned, so a fuzzer
 /// reaches every value; structural errors are returned.
-pub fn walk_node(node: &Node<'_>, shape: &'static Shape, depth: usize) -> Result<usize, DecodeError> {
+pub fn walk_node(
+    node: &Node<'_>,
+    shape: &'static Shape,
+    depth: usize,
+) -> Result<usize, DecodeError> {
     if depth == 0 {
         return Ok(0);
     }

@@ -99,14 +99,21 @@ impl Cur<'_> {
         Ok(v)
     }
     fn eat(&mut self, c: u8) -> bool {
-        let hit = self.b.get(self.i).is_some_and(|x| x.eq_ignore_ascii_case(&c));
+        let hit = self
+            .b
+            .get(self.i)
+            .is_some_and(|x| x.eq_ignore_ascii_case(&c));
         if hit {
             self.i += 1;
         }
         hit
     }
     fn expect(&mut self, c: u8) -> Result<(), TimestampError> {
-        if self.eat(c) { Ok(()) } else { Err(TimestampError::BadFormat) }
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(TimestampError::BadFormat)
+        }
     }
     /// `.ddd…` fraction as nanoseconds (digits past the ninth are dropped).
     fn fraction(&mut self) -> Result<u32, TimestampError> {
@@ -244,7 +251,11 @@ pub fn parse_epoch_text(text: &str) -> Result<Timestamp, TimestampError> {
     }
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !all_digits(int) || !all_digits(frac) || (body.contains('.') && frac.is_empty()) {
+    if int.is_empty()
+        || !all_digits(int)
+        || !all_digits(frac)
+        || (body.contains('.') && frac.is_empty())
+    {
         return Err(TimestampError::BadFormat);
     }
     let secs: i64 = int.parse().map_err(|_| TimestampError::OutOfRange)?;
@@ -260,7 +271,10 @@ pub fn parse_epoch_text(text: &str) -> Result<Timestamp, TimestampError> {
 fn signed(neg: bool, secs: i64, nanos: u32) -> Timestamp {
     match (neg, nanos) {
         (false, _) => Timestamp { secs, nanos },
-        (true, 0) => Timestamp { secs: -secs, nanos: 0 },
+        (true, 0) => Timestamp {
+            secs: -secs,
+            nanos: 0,
+        },
         (true, n) => Timestamp {
             secs: -secs - 1,
             nanos: 1_000_000_000 - n,
@@ -277,7 +291,11 @@ pub fn from_epoch_f64(x: f64) -> Result<Timestamp, TimestampError> {
     }
     // `f64::round` needs std; `as` truncates toward zero, so add the half first.
     let y = x * 1e6;
-    let micros = if y >= 0.0 { (y + 0.5) as i64 } else { (y - 0.5) as i64 };
+    let micros = if y >= 0.0 {
+        (y + 0.5) as i64
+    } else {
+        (y - 0.5) as i64
+    };
     let secs = micros.div_euclid(1_000_000);
     let nanos = (micros.rem_euclid(1_000_000) * 1000) as u32;
     Ok(Timestamp { secs, nanos })
@@ -342,7 +360,10 @@ pub fn write_iso8601<S: Sink + ?Sized>(
     precision: Precision,
 ) -> Result<(), WriteError> {
     let (y, mo, d, h, mi, s) = civil(t)?;
-    write_fmt(sink, format_args!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"))?;
+    write_fmt(
+        sink,
+        format_args!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"),
+    )?;
     let micros = t.nanos / 1000;
     match precision {
         Precision::Millis => write_fmt(sink, format_args!(".{:03}Z", micros / 1000)),
@@ -413,9 +434,17 @@ mod tests {
     #[test]
     fn rejects_bad_timestamps() {
         for bad in [
-            "", "2013-13-01T00:00:00Z", "2013-02-29T00:00:00Z", "2013-05-24T24:00:00Z",
-            "2013-05-24T00:00:00.Z", "2013-05-24T00:00:00Zjunk", "Fri, 24 Foo 2013 00:00:00 GMT",
-            "Fri, 24 May 2013 00:00:00 PST", "1.", "abc", "99999999999999999999",
+            "",
+            "2013-13-01T00:00:00Z",
+            "2013-02-29T00:00:00Z",
+            "2013-05-24T24:00:00Z",
+            "2013-05-24T00:00:00.Z",
+            "2013-05-24T00:00:00Zjunk",
+            "Fri, 24 Foo 2013 00:00:00 GMT",
+            "Fri, 24 May 2013 00:00:00 PST",
+            "1.",
+            "abc",
+            "99999999999999999999",
         ] {
             assert!(parse_any(bad).is_err(), "{bad:?} should fail");
         }
@@ -426,12 +455,20 @@ mod tests {
     #[test]
     fn writes_botocore_forms() {
         let mut buf = [0u8; 40];
-        let t = Timestamp { secs: 1_369_353_600, nanos: 123_456_789 };
+        let t = Timestamp {
+            secs: 1_369_353_600,
+            nanos: 123_456_789,
+        };
         let mut s = SliceSink::new(&mut buf);
         write_iso8601(&mut s, t, Precision::Millis).unwrap();
         assert_eq!(s.written(), b"2013-05-24T00:00:00.123Z");
         let mut s = SliceSink::new(&mut buf);
-        write_iso8601(&mut s, Timestamp::from_secs(1_369_353_600), Precision::Micros).unwrap();
+        write_iso8601(
+            &mut s,
+            Timestamp::from_secs(1_369_353_600),
+            Precision::Micros,
+        )
+        .unwrap();
         assert_eq!(s.written(), b"2013-05-24T00:00:00Z");
         let mut s = SliceSink::new(&mut buf);
         write_rfc822(&mut s, t).unwrap();

@@ -16,10 +16,14 @@
 
 use minicbor::Decoder;
 
-use super::scan::{ARRAY, BREAK, BYTES, MAP, MAX_CBOR_DEPTH, NINT, SIMPLE, TAG, TEXT, UINT, header, item_end};
+use super::scan::{
+    ARRAY, BREAK, BYTES, MAP, MAX_CBOR_DEPTH, NINT, SIMPLE, TAG, TEXT, UINT, header, item_end,
+};
 use crate::format::timestamp::from_epoch_f64;
 use crate::model::Member;
-use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Node, Reader, Scalar, ScalarKind, Text};
+use crate::model::view::{
+    Blob, BlobEncoding, DecodeError, Escape, Node, Reader, Scalar, ScalarKind, Text,
+};
 use crate::time::Timestamp;
 
 /// Reads CBOR bodies whose strings are contiguous.
@@ -111,9 +115,10 @@ fn number(raw: &[u8]) -> Result<f64, DecodeError> {
         [0xf9, hi, lo] => Ok(f16_to_f64(u16::from_be_bytes([*hi, *lo]))),
         [0xfa, ..] => d.f32().map(f64::from).map_err(malformed),
         [0xfb, ..] => d.f64().map_err(malformed),
-        [first, ..] if matches!(first >> 5, UINT | NINT) => {
-            d.i64().map(|i| i as f64).map_err(|_| DecodeError::BadNumber)
-        }
+        [first, ..] if matches!(first >> 5, UINT | NINT) => d
+            .i64()
+            .map(|i| i as f64)
+            .map_err(|_| DecodeError::BadNumber),
         _ => Err(DecodeError::WrongType),
     }
 }
@@ -129,7 +134,9 @@ fn timestamp(raw: &[u8]) -> Result<Timestamp, DecodeError> {
         raw
     };
     if matches!(inner.first().map(|x| x >> 5), Some(UINT | NINT)) {
-        let secs = Decoder::new(inner).i64().map_err(|_| DecodeError::BadTimestamp)?;
+        let secs = Decoder::new(inner)
+            .i64()
+            .map_err(|_| DecodeError::BadTimestamp)?;
         // Bound to the years 1..=9999, like every other timestamp here.
         if !(-62_135_596_800..=253_402_300_799).contains(&secs) {
             return Err(DecodeError::BadTimestamp);
@@ -241,7 +248,9 @@ impl Reader for CborReader {
                 .bytes()
                 .map(|b| Scalar::Blob(Blob::new(b, BlobEncoding::Raw)))
                 .map_err(|_| DecodeError::WrongType),
-            (ScalarKind::Timestamp(_), TAG | UINT | NINT | SIMPLE) => timestamp(raw).map(Scalar::Timestamp),
+            (ScalarKind::Timestamp(_), TAG | UINT | NINT | SIMPLE) => {
+                timestamp(raw).map(Scalar::Timestamp)
+            }
             _ => Err(DecodeError::WrongType),
         }
     }
@@ -250,9 +259,9 @@ impl Reader for CborReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::SliceSink;
     use crate::format::cbor::{CborWriter, join_chunked_strings};
     use crate::format::sample::{MODEL, SAMPLE_MEMBERS, ids, walk_node};
-    use crate::format::SliceSink;
     use crate::model::view::{FromNode, ListView, MapView};
 
     fn m(name: &str) -> &'static Member {
@@ -272,7 +281,11 @@ mod tests {
         w.str("Enabled").unwrap();
         w.bool(true).unwrap();
         w.str("When").unwrap();
-        w.timestamp(Timestamp { secs: 10, nanos: 500_000_000 }).unwrap();
+        w.timestamp(Timestamp {
+            secs: 10,
+            nanos: 500_000_000,
+        })
+        .unwrap();
         w.str("Data").unwrap();
         w.bytes(b"hi").unwrap();
         w.str("Items").unwrap();
@@ -303,7 +316,12 @@ mod tests {
         let body = &buf[..n];
         let r = CborReader::default();
         let root = r.root(body).unwrap();
-        assert!(root.decode_member::<Text<'_>>(m("Name")).unwrap().unwrap().eq_str("é"));
+        assert!(
+            root.decode_member::<Text<'_>>(m("Name"))
+                .unwrap()
+                .unwrap()
+                .eq_str("é")
+        );
         assert_eq!(root.decode_member::<i32>(m("Count")), Ok(Some(-500)));
         assert_eq!(root.decode_member::<f64>(m("Ratio")), Ok(Some(1.5)));
         assert_eq!(root.decode_member::<bool>(m("Enabled")), Ok(Some(true)));
@@ -338,40 +356,63 @@ mod tests {
         assert_eq!(f(&[0x18, 0x64]), Ok(100.0));
         assert_eq!(f(&[0x61, b'x']), Err(DecodeError::WrongType));
         let t = |b: &'static [u8]| Timestamp::from_node(r.root(b).unwrap());
-        assert_eq!(t(&[0xc1, 0xfb, 0x41, 0xd4, 0x67, 0xab, 0x60, 0, 0, 0]).map(|t| t.secs), Ok(1_369_353_600));
+        assert_eq!(
+            t(&[0xc1, 0xfb, 0x41, 0xd4, 0x67, 0xab, 0x60, 0, 0, 0]).map(|t| t.secs),
+            Ok(1_369_353_600)
+        );
         assert_eq!(t(&[0xc2, 0x00]), Err(DecodeError::BadTimestamp));
-        assert_eq!(t(&[0xc1, 0x1b, 0xff, 0, 0, 0, 0, 0, 0, 0]), Err(DecodeError::BadTimestamp));
+        assert_eq!(
+            t(&[0xc1, 0x1b, 0xff, 0, 0, 0, 0, 0, 0, 0]),
+            Err(DecodeError::BadTimestamp)
+        );
 
         // {"Name": (_ "ab" "c"), "Data": (_ h'01' h'0203')}
         let chunked = [
-            0xa2, 0x64, b'N', b'a', b'm', b'e', 0x7f, 0x62, b'a', b'b', 0x61, b'c', 0xff, 0x64, b'D', b'a',
-            b't', b'a', 0x5f, 0x41, 1, 0x42, 2, 3, 0xff,
+            0xa2, 0x64, b'N', b'a', b'm', b'e', 0x7f, 0x62, b'a', b'b', 0x61, b'c', 0xff, 0x64,
+            b'D', b'a', b't', b'a', 0x5f, 0x41, 1, 0x42, 2, 3, 0xff,
         ];
-        assert_eq!(Text::from_node(r.root(&chunked).unwrap().member(m("Name")).unwrap().unwrap()), Err(DecodeError::WrongType));
+        assert_eq!(
+            Text::from_node(
+                r.root(&chunked)
+                    .unwrap()
+                    .member(m("Name"))
+                    .unwrap()
+                    .unwrap()
+            ),
+            Err(DecodeError::WrongType)
+        );
         let mut scratch = [0u8; 32];
         let body = join_chunked_strings(&chunked, &mut scratch, 8).unwrap();
         assert!(body.len() < chunked.len());
         let root = r.root(body).unwrap();
-        assert!(root.decode_member::<Text<'_>>(m("Name")).unwrap().unwrap().eq_str("abc"));
+        assert!(
+            root.decode_member::<Text<'_>>(m("Name"))
+                .unwrap()
+                .unwrap()
+                .eq_str("abc")
+        );
         let data: Blob<'_> = root.decode_member(m("Data")).unwrap().unwrap();
         assert_eq!(data.raw(), &[1, 2, 3]);
         let mut small = [0u8; 4];
-        assert_eq!(join_chunked_strings(&chunked, &mut small, 8), Err(DecodeError::BufferTooSmall));
+        assert_eq!(
+            join_chunked_strings(&chunked, &mut small, 8),
+            Err(DecodeError::BufferTooSmall)
+        );
     }
 
     #[test]
     fn bad_bodies_are_typed_errors() {
         let bad: &[&[u8]] = &[
-            &[0xa1, 0x61, b'a'],                   // truncated map
-            &[0x62, b'a'],                          // short string
+            &[0xa1, 0x61, b'a'],                                     // truncated map
+            &[0x62, b'a'],                                           // short string
             &[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], // huge count
-            &[0x7f, 0x41, b'a', 0xff],              // byte chunk in a text string
-            &[0xbf, 0x61, b'a', 0xff],              // odd indefinite map
-            &[0xff],                                // stray break
-            &[0x1c],                                // reserved info
-            &[0x81, 0x81, 0x81, 0x81, 0x81, 0x00],  // too deep for 4
-            &[0x00, 0x00],                          // trailing bytes
-            &[0xf8, 0x10],                          // bad simple
+            &[0x7f, 0x41, b'a', 0xff],                               // byte chunk in a text string
+            &[0xbf, 0x61, b'a', 0xff],                               // odd indefinite map
+            &[0xff],                                                 // stray break
+            &[0x1c],                                                 // reserved info
+            &[0x81, 0x81, 0x81, 0x81, 0x81, 0x00],                   // too deep for 4
+            &[0x00, 0x00],                                           // trailing bytes
+            &[0xf8, 0x10],                                           // bad simple
         ];
         let r = CborReader::new(4);
         for b in bad {
@@ -379,10 +420,25 @@ mod tests {
             let mut scratch = [0u8; 16];
             assert!(join_chunked_strings(b, &mut scratch, 4).is_err());
         }
-        let root = r.root(&[0xa1, 0x64, b'N', b'a', b'm', b'e', 0x62, 0xff, 0xfe]).unwrap();
-        assert_eq!(root.decode_member::<Text<'_>>(m("Name")).err(), Some(DecodeError::WrongType));
-        let root = r.root(&[0xa1, 0x65, b'C', b'o', b'u', b'n', b't', 0x1b, 0xff, 0, 0, 0, 0, 0, 0, 0]).unwrap();
-        assert_eq!(root.decode_member::<i64>(m("Count")).err(), Some(DecodeError::BadNumber));
-        assert_eq!(r.root(&[0x01]).unwrap().member(m("Name")).err(), Some(DecodeError::WrongType));
+        let root = r
+            .root(&[0xa1, 0x64, b'N', b'a', b'm', b'e', 0x62, 0xff, 0xfe])
+            .unwrap();
+        assert_eq!(
+            root.decode_member::<Text<'_>>(m("Name")).err(),
+            Some(DecodeError::WrongType)
+        );
+        let root = r
+            .root(&[
+                0xa1, 0x65, b'C', b'o', b'u', b'n', b't', 0x1b, 0xff, 0, 0, 0, 0, 0, 0, 0,
+            ])
+            .unwrap();
+        assert_eq!(
+            root.decode_member::<i64>(m("Count")).err(),
+            Some(DecodeError::BadNumber)
+        );
+        assert_eq!(
+            r.root(&[0x01]).unwrap().member(m("Name")).err(),
+            Some(DecodeError::WrongType)
+        );
     }
 }

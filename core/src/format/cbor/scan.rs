@@ -63,7 +63,12 @@ fn skip_bytes(b: &[u8], from: usize, len: u64) -> Result<usize, DecodeError> {
 
 /// Where the item at `i` ends; the item is checked, nested at most `depth` deep.
 /// Reports through `chunked` whether an indefinite-length string was met.
-pub(crate) fn item_end(b: &[u8], i: usize, depth: usize, chunked: &mut bool) -> Result<usize, DecodeError> {
+pub(crate) fn item_end(
+    b: &[u8],
+    i: usize,
+    depth: usize,
+    chunked: &mut bool,
+) -> Result<usize, DecodeError> {
     let h = header(b, i)?;
     match (h.major, h.arg) {
         (UINT | NINT, _) => Ok(h.next),
@@ -105,7 +110,7 @@ pub(crate) fn item_end(b: &[u8], i: usize, depth: usize, chunked: &mut bool) -> 
                         j = item_end(b, j, depth, chunked)?;
                         count += 1;
                     }
-                    if count % per != 0 {
+                    if !count.is_multiple_of(per) {
                         return Err(DecodeError::Malformed);
                     }
                     Ok(j + 1)
@@ -162,7 +167,9 @@ fn put_header(out: &mut [u8], at: &mut usize, major: u8, arg: u64) -> Result<(),
 }
 
 fn put(out: &mut [u8], at: &mut usize, bytes: &[u8]) -> Result<(), DecodeError> {
-    let end = at.checked_add(bytes.len()).ok_or(DecodeError::BufferTooSmall)?;
+    let end = at
+        .checked_add(bytes.len())
+        .ok_or(DecodeError::BufferTooSmall)?;
     out.get_mut(*at..end)
         .ok_or(DecodeError::BufferTooSmall)?
         .copy_from_slice(bytes);
@@ -200,7 +207,11 @@ fn copy_joined(b: &[u8], i: usize, out: &mut [u8], at: &mut usize) -> Result<usi
             let mut j = h.next;
             match arg {
                 Some(n) => {
-                    let items = if h.major == MAP { n.saturating_mul(2) } else { n };
+                    let items = if h.major == MAP {
+                        n.saturating_mul(2)
+                    } else {
+                        n
+                    };
                     for _ in 0..items {
                         j = copy_joined(b, j, out, at)?;
                     }

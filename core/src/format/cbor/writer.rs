@@ -169,16 +169,26 @@ mod tests {
     /// Expected bytes are botocore 1.43.11 `CBORSerializer._serialize_type_*` output.
     #[test]
     fn matches_botocore_cbor_serializer() {
-        let cases: &[(&dyn Fn(&mut CborWriter<SliceSink<'_>>), &[u8])] = &[
+        type Case<'c> = (&'c dyn Fn(&mut CborWriter<SliceSink<'_>>), &'c [u8]);
+        let cases: &[Case<'_>] = &[
             (&|w| w.str("é").unwrap(), &[0x62, 0xc3, 0xa9]),
             (&|w| w.int(-500).unwrap(), &[0x39, 0x01, 0xf3]),
             (&|w| w.int(24).unwrap(), &[0x18, 0x18]),
-            (&|w| w.int(1 << 40).unwrap(), &[0x1b, 0, 0, 1, 0, 0, 0, 0, 0]),
-            (&|w| w.float64(1.5).unwrap(), &[0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]),
+            (
+                &|w| w.int(1 << 40).unwrap(),
+                &[0x1b, 0, 0, 1, 0, 0, 0, 0, 0],
+            ),
+            (
+                &|w| w.float64(1.5).unwrap(),
+                &[0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0],
+            ),
             (&|w| w.float64(f64::INFINITY).unwrap(), &[0xf9, 0x7c, 0x00]),
             (&|w| w.float64(f64::NAN).unwrap(), &[0xf9, 0x7e, 0x00]),
             (&|w| w.float32(1.5).unwrap(), &[0xfa, 0x3f, 0xc0, 0, 0]),
-            (&|w| w.float32(f32::NEG_INFINITY).unwrap(), &[0xf9, 0xfc, 0x00]),
+            (
+                &|w| w.float32(f32::NEG_INFINITY).unwrap(),
+                &[0xf9, 0xfc, 0x00],
+            ),
             (&|w| w.bytes(b"hi").unwrap(), &[0x42, b'h', b'i']),
             (&|w| w.bool(true).unwrap(), &[0xf5]),
             (

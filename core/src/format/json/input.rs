@@ -33,7 +33,9 @@ use super::scan::{Items, Pairs, whole_value};
 use crate::format::number::{parse_float, parse_int, parse_special_float};
 use crate::format::timestamp::{from_epoch_f64, parse_any, parse_epoch_text};
 use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Text};
-use crate::model::{ListValue, MapValue, ServiceModel, Shape, ShapeId, ShapeKind, StructValue, Value};
+use crate::model::{
+    ListValue, MapValue, ServiceModel, Shape, ShapeId, ShapeKind, StructValue, Value,
+};
 use crate::time::Timestamp;
 
 /// Deepest nesting of structures, lists and maps accepted in input.
@@ -193,7 +195,8 @@ impl<'a, const N: usize> InputSlots<'a, N> {
 ///     (Some(Value::Blob(b)), Some(Value::Str(s))) => assert_eq!((b, s), (&b"hi"[..], "sé")),
 ///     _ => panic!("both members are set"),
 /// }
-/// let err = JsonInput::new(r#"{"Bogus": 1}"#, &MODEL, ShapeId(1), &slots, &mut scratch).unwrap_err();
+/// let (other, mut scratch) = (InputSlots::<'_, 8>::new(), [0u8; 8]);
+/// let err = JsonInput::new(r#"{"Bogus": 1}"#, &MODEL, ShapeId(1), &other, &mut scratch).unwrap_err();
 /// assert_eq!(err.kind, stratus_core::format::json::InputErrorKind::UnknownMember);
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -221,8 +224,8 @@ impl<'a> JsonInput<'a> {
             .shape(shape)
             .filter(|s| matches!(s.kind, ShapeKind::Structure { .. }))
             .ok_or(err(InputErrorKind::NotAStructure, 0))?;
-        let (s, e) = whole_value(text.as_bytes(), MAX_INPUT_DEPTH)
-            .map_err(|d| err(kind_of(d), 0))?;
+        let (s, e) =
+            whole_value(text.as_bytes(), MAX_INPUT_DEPTH).map_err(|d| err(kind_of(d), 0))?;
         let free = slots.0.iter().position(|c| c.get().is_none()).unwrap_or(N);
         let cells = slots.0.get(free..).unwrap_or(&[]);
         let mut scratch = scratch;
@@ -318,7 +321,11 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// Puts `node` into the first slot of `cells`.
-    fn put(cells: &'a [OnceCell<InputNode<'a>>], node: InputNode<'a>, at: usize) -> Result<(), InputError> {
+    fn put(
+        cells: &'a [OnceCell<InputNode<'a>>],
+        node: InputNode<'a>,
+        at: usize,
+    ) -> Result<(), InputError> {
         cells
             .first()
             .ok_or(InputError {
@@ -333,11 +340,22 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// A string token whose escapes are decoded into scratch, as a Text slot.
-    fn decoded_text(&mut self, token: &'a str, cells: &'a [OnceCell<InputNode<'a>>]) -> Result<usize, InputError> {
+    fn decoded_text(
+        &mut self,
+        token: &'a str,
+        cells: &'a [OnceCell<InputNode<'a>>],
+    ) -> Result<usize, InputError> {
         let at = offset_in(self.text, token);
-        let inner = string_inner(token.as_bytes()).map_err(|e| InputError { kind: kind_of(e), offset: at })?;
+        let inner = string_inner(token.as_bytes()).map_err(|e| InputError {
+            kind: kind_of(e),
+            offset: at,
+        })?;
         let bytes = self.take_scratch(
-            |buf| Text::new(inner, Escape::Json).decode_into(buf).map(str::len),
+            |buf| {
+                Text::new(inner, Escape::Json)
+                    .decode_into(buf)
+                    .map(str::len)
+            },
             at,
         )?;
         let text = core::str::from_utf8(bytes).map_err(|_| InputError {
@@ -368,16 +386,19 @@ impl<'a> Builder<'a, '_> {
         }
         match shape.kind {
             ShapeKind::Structure { members, .. } => {
-                let mut pairs =
-                    Pairs::new(token.as_bytes(), MAX_INPUT_DEPTH).map_err(|_| err(InputErrorKind::WrongType))?;
+                let mut pairs = Pairs::new(token.as_bytes(), MAX_INPUT_DEPTH)
+                    .map_err(|_| err(InputErrorKind::WrongType))?;
                 let mut used = 1;
                 while let Some(p) = pairs.next_pair().map_err(|e| err(kind_of(e)))? {
                     let key = token.as_bytes().get(p.key.0..p.key.1).unwrap_or(&[]);
                     let key_at = at + p.key.0;
-                    let m = members.iter().find(|m| key_is(key, m.name)).ok_or(InputError {
-                        kind: InputErrorKind::UnknownMember,
-                        offset: key_at,
-                    })?;
+                    let m = members
+                        .iter()
+                        .find(|m| key_is(key, m.name))
+                        .ok_or(InputError {
+                            kind: InputErrorKind::UnknownMember,
+                            offset: key_at,
+                        })?;
                     let target = self.target(m.target, key_at)?;
                     let sub = cells.get(used..).unwrap_or(&[]);
                     used += self.value((at + p.value.0, at + p.value.1), target, sub, depth + 1)?;
@@ -385,13 +406,16 @@ impl<'a> Builder<'a, '_> {
                 self.container(token, shape, cells, used)
             }
             ShapeKind::List { member } => {
-                let mut items =
-                    Items::new(token.as_bytes(), MAX_INPUT_DEPTH).map_err(|_| err(InputErrorKind::WrongType))?;
+                let mut items = Items::new(token.as_bytes(), MAX_INPUT_DEPTH)
+                    .map_err(|_| err(InputErrorKind::WrongType))?;
                 let target = self.target(member.target, at)?;
                 let mut used = 1;
                 while let Some((s, e)) = items.next_item().map_err(|e| err(kind_of(e)))? {
                     if token.as_bytes().get(s) == Some(&b'n') {
-                        return Err(InputError { kind: InputErrorKind::WrongType, offset: at + s });
+                        return Err(InputError {
+                            kind: InputErrorKind::WrongType,
+                            offset: at + s,
+                        });
                     }
                     let sub = cells.get(used..).unwrap_or(&[]);
                     used += self.value((at + s, at + e), target, sub, depth + 1)?;
@@ -399,8 +423,8 @@ impl<'a> Builder<'a, '_> {
                 self.container(token, shape, cells, used)
             }
             ShapeKind::Map { value, .. } => {
-                let mut pairs =
-                    Pairs::new(token.as_bytes(), MAX_INPUT_DEPTH).map_err(|_| err(InputErrorKind::WrongType))?;
+                let mut pairs = Pairs::new(token.as_bytes(), MAX_INPUT_DEPTH)
+                    .map_err(|_| err(InputErrorKind::WrongType))?;
                 let target = self.target(value.target, at)?;
                 let mut used = 1;
                 while let Some(p) = pairs.next_pair().map_err(|e| err(kind_of(e)))? {
@@ -410,7 +434,10 @@ impl<'a> Builder<'a, '_> {
                         used += self.decoded_text(key, sub)?;
                     }
                     if token.as_bytes().get(p.value.0) == Some(&b'n') {
-                        return Err(InputError { kind: InputErrorKind::WrongType, offset: at + p.value.0 });
+                        return Err(InputError {
+                            kind: InputErrorKind::WrongType,
+                            offset: at + p.value.0,
+                        });
                     }
                     let sub = cells.get(used..).unwrap_or(&[]);
                     used += self.value((at + p.value.0, at + p.value.1), target, sub, depth + 1)?;
@@ -420,11 +447,14 @@ impl<'a> Builder<'a, '_> {
             _ => {
                 scalar(token, shape, None).map_err(|e| err(kind_of(e)))?;
                 match shape.kind {
-                    ShapeKind::String { .. } if token.contains('\\') => self.decoded_text(token, cells),
+                    ShapeKind::String { .. } if token.contains('\\') => {
+                        self.decoded_text(token, cells)
+                    }
                     ShapeKind::Blob => {
                         let inner = string_inner(token.as_bytes()).map_err(|e| err(kind_of(e)))?;
                         let blob = Blob::new(inner.as_bytes(), BlobEncoding::Base64);
-                        let bytes = self.take_scratch(|buf| blob.decode_into(buf).map(<[u8]>::len), at)?;
+                        let bytes =
+                            self.take_scratch(|buf| blob.decode_into(buf).map(<[u8]>::len), at)?;
                         Self::put(cells, InputNode(Slot::Bytes { span: token, bytes }), at)?;
                         Ok(1)
                     }
@@ -476,7 +506,9 @@ fn scalar<'a>(
                 let inner = string_inner(b)?;
                 if inner.contains('\\') {
                     // Checked here, stored by the builder.
-                    Text::new(inner, Escape::Json).chars().try_for_each(|c| c.map(drop))?;
+                    Text::new(inner, Escape::Json)
+                        .chars()
+                        .try_for_each(|c| c.map(drop))?;
                 }
                 Ok(Value::Str(inner))
             }
@@ -491,12 +523,12 @@ fn scalar<'a>(
                 Ok(Value::Blob(&[]))
             }
         },
-        ShapeKind::Integer | ShapeKind::Long if is_number => {
-            parse_int(token).map(Value::Int).ok_or(DecodeError::BadNumber)
-        }
-        ShapeKind::Float | ShapeKind::Double if is_number => {
-            parse_float(token).map(Value::Float).ok_or(DecodeError::BadNumber)
-        }
+        ShapeKind::Integer | ShapeKind::Long if is_number => parse_int(token)
+            .map(Value::Int)
+            .ok_or(DecodeError::BadNumber),
+        ShapeKind::Float | ShapeKind::Double if is_number => parse_float(token)
+            .map(Value::Float)
+            .ok_or(DecodeError::BadNumber),
         ShapeKind::Float | ShapeKind::Double if is_string => parse_special_float(string_inner(b)?)
             .map(Value::Float)
             .ok_or(DecodeError::BadNumber),
@@ -529,7 +561,9 @@ impl<'a> InputNode<'a> {
         };
         desc.iter().filter_map(OnceCell::get).find(|n| {
             let span = match n.0 {
-                Slot::Container { span, .. } | Slot::Text { span, .. } | Slot::Bytes { span, .. } => span,
+                Slot::Container { span, .. }
+                | Slot::Text { span, .. }
+                | Slot::Bytes { span, .. } => span,
             };
             span.as_ptr() == token.as_ptr()
         })
@@ -541,7 +575,9 @@ impl<'a> InputNode<'a> {
             return None;
         }
         match shape.kind {
-            ShapeKind::Structure { .. } => self.find(token).map(|n| Value::Struct(n as &dyn StructValue)),
+            ShapeKind::Structure { .. } => self
+                .find(token)
+                .map(|n| Value::Struct(n as &dyn StructValue)),
             ShapeKind::List { .. } => self.find(token).map(|n| Value::List(n as &dyn ListValue)),
             ShapeKind::Map { .. } => self.find(token).map(|n| Value::Map(n as &dyn MapValue)),
             _ => scalar(token, shape, self.find(token)).ok(),
@@ -550,7 +586,9 @@ impl<'a> InputNode<'a> {
 
     fn container(&self) -> Option<(&'a str, &'static Shape, &'static ServiceModel)> {
         match self.0 {
-            Slot::Container { span, shape, model, .. } => Some((span, shape, model)),
+            Slot::Container {
+                span, shape, model, ..
+            } => Some((span, shape, model)),
             _ => None,
         }
     }
@@ -574,8 +612,12 @@ impl StructValue for InputNode<'_> {
 
 impl ListValue for InputNode<'_> {
     fn len(&self) -> usize {
-        let Some((span, _, _)) = self.container() else { return 0 };
-        let Ok(mut items) = Items::new(span.as_bytes(), MAX_INPUT_DEPTH) else { return 0 };
+        let Some((span, _, _)) = self.container() else {
+            return 0;
+        };
+        let Ok(mut items) = Items::new(span.as_bytes(), MAX_INPUT_DEPTH) else {
+            return 0;
+        };
         let mut n = 0;
         while let Ok(Some(_)) = items.next_item() {
             n += 1;
@@ -585,7 +627,9 @@ impl ListValue for InputNode<'_> {
 
     fn get(&self, i: usize) -> Option<Value<'_>> {
         let (span, shape, model) = self.container()?;
-        let ShapeKind::List { member } = shape.kind else { return None };
+        let ShapeKind::List { member } = shape.kind else {
+            return None;
+        };
         let mut items = Items::new(span.as_bytes(), MAX_INPUT_DEPTH).ok()?;
         let mut k = 0;
         while let Ok(Some((s, e))) = items.next_item() {
@@ -600,8 +644,12 @@ impl ListValue for InputNode<'_> {
 
 impl MapValue for InputNode<'_> {
     fn len(&self) -> usize {
-        let Some((span, _, _)) = self.container() else { return 0 };
-        let Ok(mut pairs) = Pairs::new(span.as_bytes(), MAX_INPUT_DEPTH) else { return 0 };
+        let Some((span, _, _)) = self.container() else {
+            return 0;
+        };
+        let Ok(mut pairs) = Pairs::new(span.as_bytes(), MAX_INPUT_DEPTH) else {
+            return 0;
+        };
         let mut n = 0;
         while let Ok(Some(_)) = pairs.next_pair() {
             n += 1;
@@ -611,7 +659,9 @@ impl MapValue for InputNode<'_> {
 
     fn entry(&self, i: usize) -> Option<(&str, Value<'_>)> {
         let (span, shape, model) = self.container()?;
-        let ShapeKind::Map { value, .. } = shape.kind else { return None };
+        let ShapeKind::Map { value, .. } = shape.kind else {
+            return None;
+        };
         let mut pairs = Pairs::new(span.as_bytes(), MAX_INPUT_DEPTH).ok()?;
         let mut k = 0;
         while let Ok(Some(p)) = pairs.next_pair() {
@@ -621,7 +671,8 @@ impl MapValue for InputNode<'_> {
                     Some(Slot::Text { text, .. }) => text,
                     _ => string_inner(key_token.as_bytes()).ok()?,
                 };
-                let v = self.value_of(span.get(p.value.0..p.value.1)?, model.shape(value.target)?)?;
+                let v =
+                    self.value_of(span.get(p.value.0..p.value.1)?, model.shape(value.target)?)?;
                 return Some((key, v));
             }
             k += 1;
@@ -656,19 +707,29 @@ mod tests {
         assert!(matches!(s(4), Some(Value::Float(x)) if x == f64::INFINITY));
         assert!(matches!(s(5), Some(Value::Bool(false))));
         assert!(matches!(s(6), Some(Value::Timestamp(t)) if t.secs == 1_369_353_600));
-        let Some(Value::Map(tags)) = s(7) else { panic!("Tags is a map") };
+        let Some(Value::Map(tags)) = s(7) else {
+            panic!("Tags is a map")
+        };
         assert_eq!(tags.len(), 2);
         assert!(matches!(tags.entry(0), Some(("ké", Value::Str("v")))));
         assert!(matches!(tags.entry(1), Some(("plain", Value::Str("w")))));
         assert!(tags.entry(2).is_none());
-        let Some(Value::List(items)) = s(8) else { panic!("Items is a list") };
+        let Some(Value::List(items)) = s(8) else {
+            panic!("Items is a list")
+        };
         assert_eq!(items.len(), 2);
         assert!(matches!(items.get(1), Some(Value::Str("b\n"))));
         assert!(s(9).is_none() && s(10).is_none());
-        let Some(Value::Struct(nested)) = s(11) else { panic!("Nested is a structure") };
+        let Some(Value::Struct(nested)) = s(11) else {
+            panic!("Nested is a structure")
+        };
         assert!(matches!(nested.member(6), Some(Value::Timestamp(t)) if t.nanos == 250_000_000));
-        let Some(Value::List(children)) = nested.member(12) else { panic!("Children") };
-        let Some(Value::Struct(second)) = children.get(1) else { panic!("a Sample") };
+        let Some(Value::List(children)) = nested.member(12) else {
+            panic!("Children")
+        };
+        let Some(Value::Struct(second)) = children.get(1) else {
+            panic!("a Sample")
+        };
         assert!(matches!(second.member(2), Some(Value::Int(2))));
         assert!(matches!(s(14), Some(Value::Document(d)) if d == r#"{"any": [1, "thing"]}"#));
         assert!(s(15).is_none(), "null is unset");
@@ -704,11 +765,23 @@ mod tests {
         }
         let slots: InputSlots<'_, 2> = InputSlots::new();
         let mut scratch = [0u8; 16];
-        let e = JsonInput::new(r#"{"Items": [], "Tags": {}}"#, &MODEL, ids::SAMPLE, &slots, &mut scratch);
+        let e = JsonInput::new(
+            r#"{"Items": [], "Tags": {}}"#,
+            &MODEL,
+            ids::SAMPLE,
+            &slots,
+            &mut scratch,
+        );
         assert_eq!(e.unwrap_err().kind, InputErrorKind::OutOfSlots);
         let slots: InputSlots<'_, 4> = InputSlots::new();
         let mut scratch = [0u8; 4];
-        let e = JsonInput::new(r#"{"Data": "aGVsbG8="}"#, &MODEL, ids::SAMPLE, &slots, &mut scratch);
+        let e = JsonInput::new(
+            r#"{"Data": "aGVsbG8="}"#,
+            &MODEL,
+            ids::SAMPLE,
+            &slots,
+            &mut scratch,
+        );
         assert_eq!(e.unwrap_err().kind, InputErrorKind::ScratchFull);
         let mut scratch = [0u8; 4];
         let e = JsonInput::new("{}", &MODEL, ids::BLOB, &slots, &mut scratch);

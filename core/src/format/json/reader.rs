@@ -180,7 +180,9 @@ impl Reader for JsonReader {
         };
         while let Some(p) = pairs.next_pair()? {
             *cursor = pairs.position();
-            let v = raw.get(p.value.0..p.value.1).ok_or(DecodeError::Malformed)?;
+            let v = raw
+                .get(p.value.0..p.value.1)
+                .ok_or(DecodeError::Malformed)?;
             if tag_of(v.first()) == TAG_NULL {
                 continue;
             }
@@ -215,7 +217,10 @@ impl Reader for JsonReader {
                 if inner.contains('\\') {
                     return Err(DecodeError::BadBase64);
                 }
-                Ok(Scalar::Blob(Blob::new(inner.as_bytes(), BlobEncoding::Base64)))
+                Ok(Scalar::Blob(Blob::new(
+                    inner.as_bytes(),
+                    BlobEncoding::Base64,
+                )))
             }
             (ScalarKind::Timestamp(_), TAG_NUMBER) => {
                 let text = number_text(raw)?;
@@ -225,7 +230,8 @@ impl Reader for JsonReader {
                 } else {
                     parse_epoch_text(text)
                 };
-                t.map(Scalar::Timestamp).map_err(|_| DecodeError::BadTimestamp)
+                t.map(Scalar::Timestamp)
+                    .map_err(|_| DecodeError::BadTimestamp)
             }
             (ScalarKind::Timestamp(_), TAG_STRING) => {
                 let inner = string_inner(raw)?;
@@ -266,7 +272,14 @@ mod tests {
             "A": "last", "Missing": null, "T": 1369353600.5} "#;
         let r = JsonReader::default();
         let root = r.root(body).unwrap();
-        assert!(root.member(&A).unwrap().unwrap().text().unwrap().eq_str("last"));
+        assert!(
+            root.member(&A)
+                .unwrap()
+                .unwrap()
+                .text()
+                .unwrap()
+                .eq_str("last")
+        );
         assert!(root.member(&MISSING).unwrap().is_none());
         let list = root.member(&B).unwrap().unwrap();
         let mut tags: heapless::Vec<u32, 8> = heapless::Vec::new();
@@ -274,7 +287,10 @@ mod tests {
         while let Some(n) = r.next_item(&list, &mut cursor).unwrap() {
             tags.push(n.tag()).unwrap();
         }
-        assert_eq!(tags.as_slice(), &[TAG_NUMBER, TAG_NUMBER, TAG_NULL, TAG_NUMBER]);
+        assert_eq!(
+            tags.as_slice(),
+            &[TAG_NUMBER, TAG_NUMBER, TAG_NULL, TAG_NUMBER]
+        );
         let ints: ListView<'_, i64> = root.decode_member(&B).unwrap().unwrap();
         let mut it = ints.iter();
         assert_eq!(it.next(), Some(Ok(1)));
@@ -299,15 +315,24 @@ mod tests {
         let n = |s: &'static [u8]| r.root(s).unwrap();
         assert_eq!(i64::from_node(n(b"12")), Ok(12));
         assert_eq!(i64::from_node(n(b"1.5")), Err(DecodeError::BadNumber));
-        assert_eq!(i64::from_node(n(b"99999999999999999999")), Err(DecodeError::BadNumber));
+        assert_eq!(
+            i64::from_node(n(b"99999999999999999999")),
+            Err(DecodeError::BadNumber)
+        );
         assert_eq!(i64::from_node(n(b"\"12\"")), Err(DecodeError::WrongType));
-        assert_eq!(i32::from_node(n(b"3000000000")), Err(DecodeError::BadNumber));
+        assert_eq!(
+            i32::from_node(n(b"3000000000")),
+            Err(DecodeError::BadNumber)
+        );
         assert!(f64::from_node(n(b"\"NaN\"")).unwrap().is_nan());
         assert_eq!(f64::from_node(n(b"\"nan\"")), Err(DecodeError::BadNumber));
         assert_eq!(bool::from_node(n(b"false")), Ok(false));
         let blob = Blob::from_node(n(b"\"aGk=\"")).unwrap();
         assert_eq!(blob.decode_into(&mut [0u8; 4]).unwrap(), b"hi");
-        assert_eq!(Blob::from_node(n(b"\"a\\/k=\"")), Err(DecodeError::BadBase64));
+        assert_eq!(
+            Blob::from_node(n(b"\"a\\/k=\"")),
+            Err(DecodeError::BadBase64)
+        );
         let doc = crate::model::RawJson::from_node(n(b"{\"x\": [1]}")).unwrap();
         assert_eq!(doc.0, "{\"x\": [1]}");
         assert_eq!(

@@ -194,7 +194,10 @@ pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), Writ
         }
         sink.write_bytes(bytes.get(plain_from..i).unwrap_or(&[]))?;
         plain_from = i + c.len_utf8();
-        if let Some((_, esc)) = SHORT_ESCAPES.iter().find(|(b, _)| u32::from(*b) == u32::from(c)) {
+        if let Some((_, esc)) = SHORT_ESCAPES
+            .iter()
+            .find(|(b, _)| u32::from(*b) == u32::from(c))
+        {
             sink.write_str(esc)?;
             continue;
         }
@@ -212,7 +215,11 @@ mod tests {
     use super::*;
     use crate::format::SliceSink;
 
-    fn dumps(f: impl FnOnce(&mut JsonWriter<SliceSink<'_>>), style: JsonStyle, out: &mut [u8]) -> usize {
+    fn dumps(
+        f: impl FnOnce(&mut JsonWriter<SliceSink<'_>>),
+        style: JsonStyle,
+        out: &mut [u8],
+    ) -> usize {
         let mut w = JsonWriter::new(SliceSink::new(out), style);
         f(&mut w);
         w.into_sink().len()
@@ -226,7 +233,8 @@ mod tests {
             |w| {
                 w.begin_object().unwrap();
                 w.key("a").unwrap();
-                w.string("é\u{1F600}\u{7f}\u{1}\n/<>&\"\\\u{8}\u{c}\t\r").unwrap();
+                w.string("é\u{1F600}\u{7f}\u{1}\n/<>&\"\\\u{8}\u{c}\t\r")
+                    .unwrap();
                 w.key("b").unwrap();
                 w.begin_array().unwrap();
                 for x in [1.0, 1e16, 1.5e-7, -0.0] {

@@ -106,7 +106,11 @@ fn next_element(text: &str, from: usize) -> Result<Option<Elem<'_>>, DecodeError
             _ => return Err(DecodeError::Malformed),
         }
     }
-    if depth == 0 { Ok(None) } else { Err(DecodeError::Malformed) }
+    if depth == 0 {
+        Ok(None)
+    } else {
+        Err(DecodeError::Malformed)
+    }
 }
 
 /// Where the content of the element `raw` starts; `None` for `<A/>`.
@@ -189,7 +193,11 @@ impl XmlReader {
         let mut root: Option<(usize, usize)> = None;
         for token in Tokenizer::from(text) {
             match token.map_err(malformed)? {
-                Token::ElementStart { prefix, local, span } => {
+                Token::ElementStart {
+                    prefix,
+                    local,
+                    span,
+                } => {
                     if stack.is_empty() && root.is_some() {
                         return Err(DecodeError::Malformed);
                     }
@@ -213,10 +221,8 @@ impl XmlReader {
                         },
                     };
                     closed.ok_or(DecodeError::Malformed)?;
-                    if stack.is_empty() {
-                        if let Some((s, _)) = root {
-                            root = Some((s, span.end()));
-                        }
+                    if let (true, Some((s, _))) = (stack.is_empty(), root) {
+                        root = Some((s, span.end()));
                     }
                 }
                 Token::DtdStart { .. }
@@ -243,7 +249,10 @@ impl XmlReader {
         };
         while let Some(e) = next_element(raw, pos)? {
             if e.local == name {
-                let span = node.raw().get(e.start..e.end).ok_or(DecodeError::Malformed)?;
+                let span = node
+                    .raw()
+                    .get(e.start..e.end)
+                    .ok_or(DecodeError::Malformed)?;
                 return Ok(Some(Node::new(span, TAG_ELEMENT, None, node.reader())));
             }
             pos = e.end;
@@ -252,7 +261,9 @@ impl XmlReader {
     }
 
     fn shape(&self, member: &'static Member) -> Result<&'static Shape, DecodeError> {
-        self.model.shape(member.target).ok_or(DecodeError::WrongType)
+        self.model
+            .shape(member.target)
+            .ok_or(DecodeError::WrongType)
     }
 
     /// Whether `member` is a flattened list or map.
@@ -265,12 +276,11 @@ impl XmlReader {
 
     /// botocore's `_member_key_name`: the element name of `member` in its parent.
     fn element_name(&self, member: &'static Member, shape: &'static Shape) -> &'static str {
-        if let ShapeKind::List { member: item } = shape.kind {
-            if self.is_flattened(member, shape) {
-                if let Some(name) = item.location_name {
-                    return name;
-                }
-            }
+        if let ShapeKind::List { member: item } = shape.kind
+            && self.is_flattened(member, shape)
+            && let Some(name) = item.location_name
+        {
+            return name;
         }
         member.wire_name()
     }
@@ -309,7 +319,10 @@ impl XmlReader {
         };
         let Some(e) = e else { return Ok(None) };
         *cursor = e.end;
-        node.raw().get(e.start..e.end).map(Some).ok_or(DecodeError::Malformed)
+        node.raw()
+            .get(e.start..e.end)
+            .map(Some)
+            .ok_or(DecodeError::Malformed)
     }
 }
 
@@ -338,15 +351,28 @@ impl Reader for XmlReader {
             pos = e.end;
             if first.is_none() && e.local == name {
                 if !flattened {
-                    let span = parent.raw().get(e.start..e.end).ok_or(DecodeError::Malformed)?;
-                    return Ok(Some(Node::new(span, TAG_ELEMENT, Some(member), parent.reader())));
+                    let span = parent
+                        .raw()
+                        .get(e.start..e.end)
+                        .ok_or(DecodeError::Malformed)?;
+                    return Ok(Some(Node::new(
+                        span,
+                        TAG_ELEMENT,
+                        Some(member),
+                        parent.reader(),
+                    )));
                 }
                 first = Some(e.start);
             }
         }
         let Some(start) = first else { return Ok(None) };
         let span = parent.raw().get(start..pos).ok_or(DecodeError::Malformed)?;
-        Ok(Some(Node::new(span, TAG_FLAT, Some(member), parent.reader())))
+        Ok(Some(Node::new(
+            span,
+            TAG_FLAT,
+            Some(member),
+            parent.reader(),
+        )))
     }
 
     fn next_item<'a>(
@@ -405,19 +431,31 @@ impl Reader for XmlReader {
             _ => return Err(DecodeError::WrongType),
         };
         let escape = if cdata { Escape::None } else { Escape::Xml };
-        let plain = || Text::new(text, escape).as_plain().ok_or(DecodeError::BadNumber);
+        let plain = || {
+            Text::new(text, escape)
+                .as_plain()
+                .ok_or(DecodeError::BadNumber)
+        };
         match kind {
             ScalarKind::Text => Ok(Scalar::Text(Text::new(text, escape))),
-            ScalarKind::Int => parse_int(plain()?).map(Scalar::Int).ok_or(DecodeError::BadNumber),
-            ScalarKind::Float => parse_float(plain()?).map(Scalar::Float).ok_or(DecodeError::BadNumber),
+            ScalarKind::Int => parse_int(plain()?)
+                .map(Scalar::Int)
+                .ok_or(DecodeError::BadNumber),
+            ScalarKind::Float => parse_float(plain()?)
+                .map(Scalar::Float)
+                .ok_or(DecodeError::BadNumber),
             ScalarKind::Bool => Ok(Scalar::Bool(Text::new(text, escape).eq_str("true"))),
             ScalarKind::Blob => Ok(Scalar::Blob(Blob::new(
                 text.trim_ascii().as_bytes(),
                 BlobEncoding::Base64,
             ))),
             ScalarKind::Timestamp(_) => {
-                let t = Text::new(text, escape).as_plain().ok_or(DecodeError::BadTimestamp)?;
-                parse_any(t).map(Scalar::Timestamp).map_err(|_| DecodeError::BadTimestamp)
+                let t = Text::new(text, escape)
+                    .as_plain()
+                    .ok_or(DecodeError::BadTimestamp)?;
+                parse_any(t)
+                    .map(Scalar::Timestamp)
+                    .map_err(|_| DecodeError::BadTimestamp)
             }
             ScalarKind::Document => Err(DecodeError::WrongType),
         }
@@ -479,7 +517,13 @@ mod tests {
         let renamed: Text<'_> = root.decode_member(m("Renamed")).unwrap().unwrap();
         assert_eq!(renamed.raw(), "");
         let nested = root.member(m("Nested")).unwrap().unwrap();
-        assert!(nested.decode_member::<Text<'_>>(m("Name")).unwrap().unwrap().eq_str("inner"));
+        assert!(
+            nested
+                .decode_member::<Text<'_>>(m("Name"))
+                .unwrap()
+                .unwrap()
+                .eq_str("inner")
+        );
         assert!(root.member(m("Doc")).unwrap().is_none());
         let shape = MODEL.shape(ids::SAMPLE).unwrap();
         assert_eq!(walk_node(&root, shape, 16), Ok(19));
@@ -504,13 +548,24 @@ mod tests {
             b"text",
         ];
         for body in bad {
-            assert_eq!(r.root(body).err(), Some(DecodeError::Malformed), "{:?}", core::str::from_utf8(body));
+            assert_eq!(
+                r.root(body).err(),
+                Some(DecodeError::Malformed),
+                "{:?}",
+                core::str::from_utf8(body)
+            );
         }
         let root = r.root(b"<a><Count>x</Count><Name>&bogus;</Name><Tags><entry><K>a</K><Z/></entry></Tags></a>").unwrap();
-        assert_eq!(root.decode_member::<i64>(m("Count")), Err(DecodeError::BadNumber));
+        assert_eq!(
+            root.decode_member::<i64>(m("Count")),
+            Err(DecodeError::BadNumber)
+        );
         let name: Text<'_> = root.decode_member(m("Name")).unwrap().unwrap();
         assert_eq!(name.decode_into(&mut [0u8; 8]), Err(DecodeError::BadEscape));
         let tags: MapView<'_, Text<'_>> = root.decode_member(m("Tags")).unwrap().unwrap();
-        assert_eq!(tags.iter().next().unwrap().err(), Some(DecodeError::Malformed));
+        assert_eq!(
+            tags.iter().next().unwrap().err(),
+            Some(DecodeError::Malformed)
+        );
     }
 }
