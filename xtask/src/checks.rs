@@ -39,9 +39,11 @@ const CARGO_CHECKS: &[CargoCheck] = &[
     },
     // Unit, integration and doc tests of every member; the features are unified,
     // so the core is built here with `std` (the tests crate asks for it).
+    // `--show-output` puts what passing tests print (the conformance suites'
+    // pass counts and named skips) into the log.
     CargoCheck {
         name: "workspace tests",
-        args: &["test", "--workspace"],
+        args: &["test", "--workspace", "--", "--show-output"],
     },
     // The core alone builds with its default features: no allocator, the
     // configuration a microcontroller gets.

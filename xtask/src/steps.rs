@@ -101,6 +101,6 @@ fn print_timings(timings: &[(&str, Elapsed)]) {
     }
     println!("\nstep timings:");
     for (name, took) in timings {
-        println!("  {name:<28} {took:>10}");
+        println!("  {name:<34} {took:>10}");
     }
 }
