@@ -597,7 +597,7 @@ impl<'a, const N: usize> Eval<'a, '_, N> {
                 cur.end_of_len()?;
                 let n = cur.usize()?;
                 let mut out = Value::Unset;
-                for k in 0..n.min(i + 1) {
+                for k in 0..n.min(i.saturating_add(1)) {
                     if cur.u8()? != f::STR {
                         return Err(EvalError::Corrupt);
                     }

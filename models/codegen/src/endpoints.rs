@@ -836,6 +836,42 @@ mod tests {
         assert!(compile_region_regex(r"^a+$").is_err());
     }
 
+    /// Reads back the byte-string literal `rust_static` writes.
+    fn unescape(lit: &str) -> Vec<u8> {
+        let body = lit
+            .split_once("*b\"")
+            .unwrap()
+            .1
+            .rsplit_once("\";")
+            .unwrap()
+            .0;
+        let (mut out, b) = (Vec::new(), body.as_bytes());
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'\\' {
+                if b[i + 1] == b'x' {
+                    out.push(u8::from_str_radix(&body[i + 2..i + 4], 16).unwrap());
+                    i += 4;
+                } else {
+                    out.push(b[i + 1]);
+                    i += 2;
+                }
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn rust_static_round_trips_all_bytes() {
+        let bytes: Vec<u8> = (0..=255u8).chain(*b"SER\x01\"\\").collect();
+        let src = rust_static("RULES", &bytes);
+        assert!(src.starts_with(&format!("pub static RULES: [u8; {}] = ", bytes.len())));
+        assert_eq!(unescape(&src), bytes);
+    }
+
     #[test]
     fn rust_static_escapes() {
         assert_eq!(
