@@ -21,6 +21,7 @@ pub mod endpoints;
 pub mod error;
 pub mod model;
 pub mod names;
+pub mod runtime;
 pub mod tables;
 pub mod types;
 
