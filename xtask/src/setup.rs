@@ -4,7 +4,8 @@
 //!   and the `rustfmt` and `clippy` components;
 //! - the pinned Python packages botocore and boto3 (the reference, run as an
 //!   oracle) and `moto[server]` (the local AWS stand-in);
-//! - the botocore source distribution with its test data (see [`crate::sdist`]).
+//! - the botocore source distribution with its test data (see [`crate::sdist`]);
+//! - the botocore and boto3 wheels `cargo xtask import-models` reads.
 
 use crate::error::XtaskError;
 use crate::steps::{Outcome, Step};
@@ -109,7 +110,32 @@ pub fn steps() -> Vec<Step<'static>> {
         Step::new("rust target and components", ensure_rustup_items),
         Step::new("python packages", ensure_python_packages),
         Step::new("botocore sdist", crate::sdist::ensure),
+        Step::new("model wheels", ensure_model_wheels),
     ]
+}
+
+/// The wheels `cargo xtask import-models` reads, in its default folder. The
+/// xtask unit test that compares `models/data/` with a fresh import needs them.
+const MODEL_WHEELS: &[&str] = &[
+    "botocore-1.43.11-py3-none-any.whl",
+    "boto3-1.43.11-py3-none-any.whl",
+];
+
+/// Fetches the model wheels when missing, through `import-models --check`: it
+/// downloads and verifies them, and checks `models/data/` against them.
+fn ensure_model_wheels() -> Result<Outcome, XtaskError> {
+    let dir = crate::workspace::root().join(".cache").join("wheels");
+    if MODEL_WHEELS.iter().all(|w| dir.join(w).is_file()) {
+        return Ok(Outcome::AlreadyDone(format!(
+            "present in .cache/wheels: {}",
+            MODEL_WHEELS.join(", ")
+        )));
+    }
+    crate::import_models::run(&["--check".to_string()]).map_err(XtaskError::ImportModels)?;
+    match MODEL_WHEELS.iter().find(|w| !dir.join(w).is_file()) {
+        None => Ok(Outcome::Ran),
+        Some(w) => Err(XtaskError::StillMissing(format!(".cache/wheels/{w}"))),
+    }
 }
 
 fn installed_rustup(kind: &str) -> Result<String, XtaskError> {
