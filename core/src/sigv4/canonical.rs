@@ -1,15 +1,19 @@
 //! Step 1 of SigV4: the canonical request.
 //!
-//! [`CanonicalRequest::new`] checks the request and settles everything the
-//! signature covers (headers to add, payload hash, signed header list, scope);
-//! [`CanonicalRequest::write_to`] then streams the canonical text into any
-//! [`Sink`]: a SHA-256 hasher when signing, a buffer for tests.
+//! [`CanonicalRequest::new`] checks the request in one pass over each header
+//! and settles everything the signature covers (headers to add, payload hash,
+//! sorted header order); [`CanonicalRequest::write_to`] then streams the
+//! canonical text into any [`Sink`]: SHA-256 when signing, a buffer for tests.
+//! Nothing is copied: headers stay in the caller's slice and are sorted as
+//! indices, and the signed-header list and credential scope are written from
+//! their parts whenever they are needed.
 
 use core::cmp::Ordering;
 
 use sha2::{Digest, Sha256};
 
-use super::encode::{hex32, percent_encoded_bytes, put_percent_encoded};
+use super::encode::{copy_bytes, hex32, percent_encoded_bytes, put_percent_encoded};
+use super::hash::Sha256Stream;
 use super::request::{STREAMING_PAYLOAD, UNSIGNED_PAYLOAD};
 use super::{
     CREDENTIAL_CAPACITY, MAX_SCOPE_PART, MAX_SIGNED_HEADERS, SIGNED_HEADERS_CAPACITY, SignableBody,
@@ -18,20 +22,62 @@ use super::{
 };
 use crate::time::AmzDate;
 
-/// Headers botocore never signs: hop-by-hop headers and ones proxies rewrite.
-pub(crate) const UNSIGNED_HEADERS: [&str; 11] = [
-    "connection",
-    "expect",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "user-agent",
-    "x-amzn-trace-id",
+/// What the signer does with a header, by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// Never signed: hop-by-hop headers and ones proxies rewrite (botocore's
+    /// list).
+    Unsigned,
+    /// Replaced by the signer's own in header mode.
+    Authorization,
+    /// Replaced by the signer's `x-amz-date` in header mode.
+    Date,
+    /// Replaced by the signer's session token header in header mode (when it has
+    /// a token).
+    SecurityToken,
+    /// The caller's payload hash; replaced when the signer adds its own.
+    ContentSha256,
+    /// Required.
+    Host,
+    /// Signed as given.
+    Other,
+}
+
+/// Header names the signer treats specially, lowercase.
+const SPECIAL_HEADERS: [(&str, Role); 16] = [
+    ("connection", Role::Unsigned),
+    ("expect", Role::Unsigned),
+    ("keep-alive", Role::Unsigned),
+    ("proxy-authenticate", Role::Unsigned),
+    ("proxy-authorization", Role::Unsigned),
+    ("te", Role::Unsigned),
+    ("trailer", Role::Unsigned),
+    ("transfer-encoding", Role::Unsigned),
+    ("upgrade", Role::Unsigned),
+    ("user-agent", Role::Unsigned),
+    ("x-amzn-trace-id", Role::Unsigned),
+    ("authorization", Role::Authorization),
+    ("x-amz-date", Role::Date),
+    ("x-amz-security-token", Role::SecurityToken),
+    ("x-amz-content-sha256", Role::ContentSha256),
+    ("host", Role::Host),
 ];
+
+/// The role of a header name; `lower` says it holds no uppercase letter, so
+/// plain comparison suffices.
+fn role(name: &str, lower: bool) -> Role {
+    SPECIAL_HEADERS
+        .iter()
+        .find(|(n, _)| {
+            n.len() == name.len()
+                && if lower {
+                    *n == name
+                } else {
+                    n.eq_ignore_ascii_case(name)
+                }
+        })
+        .map_or(Role::Other, |&(_, r)| r)
+}
 
 /// The payload hash line: hex computed here, or text given by the caller.
 #[derive(Clone, Copy, Debug)]
@@ -45,6 +91,13 @@ impl<'a> PayloadHash<'a> {
         match self {
             PayloadHash::Hex(h) => core::str::from_utf8(h).unwrap_or(""),
             PayloadHash::Text(t) => t,
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            PayloadHash::Hex(h) => h,
+            PayloadHash::Text(t) => t.as_bytes(),
         }
     }
 }
@@ -63,6 +116,14 @@ impl Added {
             Added::Date => "x-amz-date",
             Added::SecurityToken => "x-amz-security-token",
             Added::ContentSha256 => "x-amz-content-sha256",
+        }
+    }
+
+    const fn role(self) -> Role {
+        match self {
+            Added::Date => Role::Date,
+            Added::SecurityToken => Role::SecurityToken,
+            Added::ContentSha256 => Role::ContentSha256,
         }
     }
 }
@@ -131,13 +192,107 @@ const fn is_tchar(b: u8) -> bool {
         )
 }
 
+/// Per byte: [`TOKEN`] if it may appear in an HTTP token, [`UPPER`] if it is
+/// an ASCII capital.
+const NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let byte = b as u8;
+        if is_tchar(byte) {
+            table[b] |= TOKEN;
+        }
+        if byte.is_ascii_uppercase() {
+            table[b] |= UPPER;
+        }
+        b += 1;
+    }
+    table
+};
+const TOKEN: u8 = 1;
+const UPPER: u8 = 2;
+
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
+    scan_name(s).valid
 }
 
-/// A header value may hold tab but no other control character.
-fn is_sendable_value(v: &str) -> bool {
-    v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+/// What one pass over a header name found.
+#[derive(Clone, Copy)]
+struct NameScan {
+    /// Non-empty and all token characters.
+    valid: bool,
+    /// No uppercase letter: written as is.
+    lower: bool,
+}
+
+fn scan_name(name: &str) -> NameScan {
+    let (all, any) = name.bytes().fold((TOKEN, 0u8), |(all, any), b| {
+        let class = NAME_BYTES[b as usize];
+        (all & class, any | class)
+    });
+    NameScan {
+        valid: all & TOKEN != 0 && !name.is_empty(),
+        lower: any & UPPER == 0,
+    }
+}
+
+/// What one pass over a header value found.
+#[derive(Clone, Copy)]
+struct ValueScan {
+    /// No control character but tab.
+    sendable: bool,
+    /// Printable ASCII with no leading, trailing or doubled space: trimming
+    /// would leave it as it is.
+    trimmed: bool,
+}
+
+const LANES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of `x` set where that byte is zero (exact).
+const fn zero_bytes(x: u64) -> u64 {
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+fn scan_value(value: &str) -> ValueScan {
+    let bytes = value.as_bytes();
+    // Eight bytes at a time: printable ASCII (0x20..=0x7e) and no two spaces in
+    // a row. Padding the last word with 'a' keeps it neutral.
+    let mut plain = true;
+    let mut doubled = false;
+    let mut carry = 0u64; // 1 when the previous word ended in a space
+    let mut at = 0;
+    while at < bytes.len() {
+        let mut w = [b'a'; 8];
+        match bytes.get(at..at + 8) {
+            Some(word) => w.copy_from_slice(word),
+            None => copy_bytes(
+                w.get_mut(..bytes.len() - at).unwrap_or(&mut []),
+                bytes.get(at..).unwrap_or(&[]),
+            ),
+        }
+        at += 8;
+        let x = u64::from_le_bytes(w);
+        // A byte below 0x20 or from 0x7f up: (b - 0x20) or (b + 1) reaches
+        // bit 7, or b has it. Borrows and carries only ever add false alarms
+        // after a true one.
+        plain &= ((x.wrapping_sub(0x20 * LANES) | x.wrapping_add(LANES) | x) & HIGH) == 0;
+        let spaces = zero_bytes(x ^ (0x20 * LANES)) >> 7;
+        doubled |= (spaces & ((spaces >> 8) | carry)) != 0;
+        carry = spaces >> 56;
+    }
+    let edges = matches!(bytes.first(), Some(b' ')) || matches!(bytes.last(), Some(b' '));
+    if plain {
+        return ValueScan {
+            sendable: true,
+            trimmed: !doubled && !edges,
+        };
+    }
+    let bad = bytes.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f);
+    ValueScan {
+        sendable: !bad,
+        trimmed: false,
+    }
 }
 
 fn is_scope_part(s: &str) -> bool {
@@ -154,6 +309,17 @@ fn lower_cmp(a: &str, b: &str) -> Ordering {
         }
     }
     a.len().cmp(&b.len())
+}
+
+/// The first 8 bytes of a header name, lowercased, as a big-endian number:
+/// names with different keys compare as their keys do (shorter names are
+/// zero-padded, and no token character is zero).
+fn sort_key(name: &str) -> u64 {
+    let mut k = [0u8; 8];
+    for (d, s) in k.iter_mut().zip(name.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    u64::from_be_bytes(k)
 }
 
 /// Writes `value` with leading/trailing whitespace removed and inner runs of
@@ -187,15 +353,20 @@ fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &str) -> Result<(), Signin
     Ok(())
 }
 
-fn put_lower<S: Sink + ?Sized>(sink: &mut S, name: &str) -> Result<(), SigningError> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        for b in name.bytes() {
-            sink.put(&[b.to_ascii_lowercase()])?;
-        }
-        Ok(())
-    } else {
-        sink.put_str(name)
+/// Writes a header name lowercased (`lower`: it already is).
+fn put_name<S: Sink + ?Sized>(sink: &mut S, name: &str, lower: bool) -> Result<(), SigningError> {
+    if lower {
+        return sink.put_str(name);
     }
+    let mut chunk = [0u8; 32];
+    for part in name.as_bytes().chunks(chunk.len()) {
+        let out = chunk.get_mut(..part.len()).unwrap_or(&mut []);
+        for (d, s) in out.iter_mut().zip(part) {
+            *d = s.to_ascii_lowercase();
+        }
+        sink.put(out)?;
+    }
+    Ok(())
 }
 
 /// Whether path segment `index` survives dot-segment removal: it is a real
@@ -214,6 +385,39 @@ fn segment_kept(path: &str, index: usize, segment: &str) -> bool {
         }
     }
     true
+}
+
+/// A signed header: its index in the combined list (the request's headers, then
+/// the added ones) and what the checks found, packed for cheap sorting.
+#[derive(Clone, Copy, Debug)]
+struct Entry(u32);
+
+impl Entry {
+    const LOWER: u32 = 1 << 16;
+    const TRIMMED: u32 = 1 << 17;
+
+    fn new(index: u16, name: NameScan, value: ValueScan) -> Self {
+        let mut bits = u32::from(index);
+        if name.lower {
+            bits |= Self::LOWER;
+        }
+        if value.trimmed {
+            bits |= Self::TRIMMED;
+        }
+        Entry(bits)
+    }
+
+    fn index(self) -> u16 {
+        self.0 as u16
+    }
+
+    fn lower(self) -> bool {
+        self.0 & Self::LOWER != 0
+    }
+
+    fn trimmed(self) -> bool {
+        self.0 & Self::TRIMMED != 0
+    }
 }
 
 /// The canonical request of one request under one set of [`SigningParams`],
@@ -241,19 +445,20 @@ fn segment_kept(path: &str, index: usize, segment: &str) -> bool {
 pub struct CanonicalRequest<'a> {
     request: SignableRequest<'a>,
     settings: SigningSettings,
+    access_key_id: &'a str,
+    region: &'a str,
+    service: &'a str,
     token: Option<&'a str>,
     date: AmzDate,
-    credential: heapless::String<CREDENTIAL_CAPACITY>,
-    scope_start: usize,
+    /// `date` as bytes, read without re-checking UTF-8.
+    date_text: [u8; 16],
     expires: heapless::String<10>,
     payload: PayloadHash<'a>,
     added: heapless::Vec<Added, 3>,
-    /// Indices of the signed headers, sorted by lowercase name then send order;
-    /// indices past the request's headers point into `added`.
-    order: heapless::Vec<u16, MAX_SIGNED_HEADERS>,
-    /// Bit `k` set: `order[k]` starts a new header name.
+    /// The signed headers, sorted by lowercase name then send order.
+    entries: heapless::Vec<Entry, MAX_SIGNED_HEADERS>,
+    /// Bit `k` set: `entries[k]` starts a new header name.
     group_starts: u64,
-    signed_headers: heapless::String<SIGNED_HEADERS_CAPACITY>,
 }
 
 impl<'a> CanonicalRequest<'a> {
@@ -272,7 +477,8 @@ impl<'a> CanonicalRequest<'a> {
         if !is_scope_part(params.service) {
             return Err(SigningError::InvalidService);
         }
-        if params.time.civil().year > 9999 {
+        // 10000-01-01T00:00:00Z: SigV4's four-digit year ends just before.
+        if params.time.as_secs() >= 253_402_300_800 {
             return Err(SigningError::TimeOutOfRange);
         }
         let query_mode = match settings.location {
@@ -284,29 +490,13 @@ impl<'a> CanonicalRequest<'a> {
                 true
             }
         };
-        let token = params.credentials.session_token();
-        let date = params.time.amz_date();
-
-        // Credential: <access key id>/<day>/<region>/<service>/aws4_request
-        let mut credential = heapless::String::new();
-        let akid = params.credentials.access_key_id();
-        let scope_start = akid.len() + 1;
-        let parts = [
-            akid,
-            "/",
-            date.as_str().get(..8).unwrap_or(""),
-            "/",
-            params.region,
-            "/",
-            params.service,
-            "/aws4_request",
-        ];
-        for p in parts {
-            // Capacity covers the longest access key id, region and service.
-            credential
-                .push_str(p)
-                .map_err(|_| SigningError::InvalidService)?;
+        let access_key_id = params.credentials.access_key_id();
+        if access_key_id.len() + 1 + 8 + 1 + params.region.len() + 1 + params.service.len() + 13
+            > CREDENTIAL_CAPACITY
+        {
+            return Err(SigningError::InvalidService);
         }
+        let token = params.credentials.session_token();
         let mut expires = heapless::String::new();
         if let SignatureLocation::QueryString { expires_secs } = settings.location {
             let _ = core::fmt::Write::write_fmt(&mut expires, format_args!("{expires_secs}"));
@@ -325,11 +515,6 @@ impl<'a> CanonicalRequest<'a> {
                 let _ = added.push(Added::ContentSha256);
             }
         }
-        let replaced = |name: &str| {
-            !query_mode
-                && (name.eq_ignore_ascii_case("authorization")
-                    || added.iter().any(|a| name.eq_ignore_ascii_case(a.name())))
-        };
 
         let headers = request.headers;
         if headers.len() + added.len() > u16::MAX as usize {
@@ -337,45 +522,57 @@ impl<'a> CanonicalRequest<'a> {
                 max: MAX_SIGNED_HEADERS,
             });
         }
-        let mut order: heapless::Vec<u16, MAX_SIGNED_HEADERS> = heapless::Vec::new();
+        let too_many = SigningError::TooManyHeaders {
+            max: MAX_SIGNED_HEADERS,
+        };
+        let mut entries: heapless::Vec<Entry, MAX_SIGNED_HEADERS> = heapless::Vec::new();
+        let mut keys = [0u64; MAX_SIGNED_HEADERS];
         let mut has_host = false;
         let mut caller_hash: Option<&'a str> = None;
         for (index, &(name, value)) in headers.iter().enumerate() {
-            if UNSIGNED_HEADERS
-                .iter()
-                .any(|u| name.eq_ignore_ascii_case(u))
-                || replaced(name)
-            {
+            let name_scan = scan_name(name);
+            let role = role(name, name_scan.lower);
+            let replaced = !query_mode
+                && match role {
+                    Role::Unsigned | Role::Authorization => true,
+                    Role::Host | Role::Other => false,
+                    r => added.iter().any(|a| a.role() == r),
+                };
+            if role == Role::Unsigned || replaced {
                 continue;
             }
-            if !is_token(name) {
+            if !name_scan.valid {
                 return Err(SigningError::InvalidHeaderName { index });
             }
-            if !is_sendable_value(value) {
+            let value_scan = scan_value(value);
+            if !value_scan.sendable {
                 return Err(SigningError::InvalidHeaderValue { index });
             }
-            has_host |= name.eq_ignore_ascii_case("host");
-            if name.eq_ignore_ascii_case("x-amz-content-sha256") && caller_hash.is_none() {
+            has_host |= role == Role::Host;
+            if role == Role::ContentSha256 && caller_hash.is_none() {
                 caller_hash = Some(value);
             }
-            order
-                .push(index as u16)
-                .map_err(|_| SigningError::TooManyHeaders {
-                    max: MAX_SIGNED_HEADERS,
-                })?;
+            if let Some(key) = keys.get_mut(entries.len()) {
+                *key = sort_key(name);
+            }
+            entries
+                .push(Entry::new(index as u16, name_scan, value_scan))
+                .map_err(|_| too_many)?;
         }
         if !has_host {
             return Err(SigningError::MissingHost);
         }
-        for i in 0..added.len() {
-            order
-                .push((headers.len() + i) as u16)
-                .map_err(|_| SigningError::TooManyHeaders {
-                    max: MAX_SIGNED_HEADERS,
-                })?;
+        if entries.len() + added.len() > MAX_SIGNED_HEADERS {
+            return Err(too_many);
         }
 
         let body_hash = match request.body {
+            // A caller's own x-amz-content-sha256 is what gets signed, unless
+            // the signer sets that header itself (botocore does the same): then
+            // the body need not be hashed.
+            SignableBody::Bytes(_) if caller_hash.is_some() && !adds_hash_header => {
+                PayloadHash::Text("")
+            }
             SignableBody::Bytes(b) => PayloadHash::Hex(hex32(&Sha256::digest(b).into())),
             SignableBody::Unsigned => PayloadHash::Text(UNSIGNED_PAYLOAD),
             SignableBody::StreamingAwsChunked => PayloadHash::Text(STREAMING_PAYLOAD),
@@ -386,129 +583,177 @@ impl<'a> CanonicalRequest<'a> {
                 PayloadHash::Text(h)
             }
         };
-        // A caller's own x-amz-content-sha256 is what gets signed, unless the
-        // signer sets that header itself (botocore does the same).
         let payload = match caller_hash {
             Some(h) if !adds_hash_header => PayloadHash::Text(h),
             _ => body_hash,
         };
 
+        let date = params.time.amz_date();
+        let mut date_text = [b'0'; 16];
+        date_text.copy_from_slice(date.as_str().as_bytes().get(..16).unwrap_or(&[b'0'; 16]));
         let mut cr = CanonicalRequest {
             request: *request,
             settings,
+            access_key_id,
+            region: params.region,
+            service: params.service,
             token,
             date,
-            credential,
-            scope_start,
+            date_text,
             expires,
             payload,
             added,
-            order: heapless::Vec::new(),
+            entries: heapless::Vec::new(),
             group_starts: 0,
-            signed_headers: heapless::String::new(),
         };
-        // Insertion sort: few headers, no allocation, stable for repeats.
-        for i in 1..order.len() {
+        for (i, &a) in cr.added.iter().enumerate() {
+            let value = core::str::from_utf8(cr.added_value(a)).unwrap_or("");
+            if let Some(key) = keys.get_mut(entries.len()) {
+                *key = sort_key(a.name());
+            }
+            let name_scan = NameScan {
+                valid: true,
+                lower: true,
+            };
+            entries
+                .push(Entry::new(
+                    (headers.len() + i) as u16,
+                    name_scan,
+                    scan_value(value),
+                ))
+                .map_err(|_| too_many)?;
+        }
+
+        // Insertion sort of the entries (and their keys): few headers, stable
+        // for repeats, most comparisons settled by the 8-byte keys.
+        let n = entries.len();
+        let (keys, entries_mut) = (&mut keys[..n.min(MAX_SIGNED_HEADERS)], &mut entries[..]);
+        for i in 1..n {
             let mut j = i;
             while j > 0 {
-                let (a, b) = (order[j - 1], order[j]);
-                if lower_cmp(cr.header(a).0, cr.header(b).0) == Ordering::Greater {
-                    order.swap(j - 1, j);
-                    j -= 1;
-                } else {
+                let ord = keys[j - 1]
+                    .cmp(&keys[j])
+                    .then_with(|| cr.name_cmp(entries_mut[j - 1], entries_mut[j]));
+                if ord != Ordering::Greater {
                     break;
                 }
+                keys.swap(j - 1, j);
+                entries_mut.swap(j - 1, j);
+                j -= 1;
             }
         }
         let mut group_starts = 0u64;
-        let mut names: heapless::Vec<u8, SIGNED_HEADERS_CAPACITY> = heapless::Vec::new();
-        for (k, &i) in order.iter().enumerate() {
-            let name = cr.header(i).0;
-            let starts = match k.checked_sub(1).and_then(|p| order.get(p)) {
-                Some(&prev) => lower_cmp(cr.header(prev).0, name) != Ordering::Equal,
-                None => true,
-            };
+        let mut signed_len = 0usize;
+        for k in 0..n {
+            let starts = k == 0
+                || keys[k - 1] != keys[k]
+                || cr.name_cmp(entries_mut[k - 1], entries_mut[k]) != Ordering::Equal;
             if starts {
                 group_starts |= 1 << k;
-                if k > 0 {
-                    names
-                        .push(b';')
-                        .map_err(|_| SigningError::SignedHeadersTooLong)?;
-                }
-                for b in name.bytes() {
-                    names
-                        .push(b.to_ascii_lowercase())
-                        .map_err(|_| SigningError::SignedHeadersTooLong)?;
-                }
+                signed_len += usize::from(k > 0) + cr.name(entries_mut[k].index()).len();
             }
         }
-        cr.order = order;
+        if signed_len > SIGNED_HEADERS_CAPACITY {
+            return Err(SigningError::SignedHeadersTooLong);
+        }
+        cr.entries = entries;
         cr.group_starts = group_starts;
-        // Header names are checked HTTP tokens, so ASCII.
-        cr.signed_headers =
-            heapless::String::from_utf8(names).map_err(|_| SigningError::SignedHeadersTooLong)?;
         Ok(cr)
     }
 
-    /// Header `i` of the combined list: the request's, then the added ones.
-    fn header(&self, i: u16) -> (&str, &str) {
+    /// Compares the lowercase names of two entries.
+    fn name_cmp(&self, a: Entry, b: Entry) -> Ordering {
+        let (x, y) = (self.name(a.index()), self.name(b.index()));
+        if a.lower() && b.lower() {
+            x.cmp(y)
+        } else {
+            lower_cmp(x, y)
+        }
+    }
+
+    /// Name of header `i` of the combined list: the request's, then the added
+    /// ones.
+    fn name(&self, i: u16) -> &str {
         let i = i as usize;
         match self.request.headers.get(i) {
-            Some(&(n, v)) => (n, v),
-            None => match self.added.get(i - self.request.headers.len()) {
-                Some(&a) => (a.name(), self.added_value(a)),
-                None => ("", ""),
-            },
+            Some(&(n, _)) => n,
+            None => self
+                .added
+                .get(i - self.request.headers.len())
+                .map_or("", |a| a.name()),
         }
     }
 
-    fn added_value(&self, a: Added) -> &str {
+    /// Value of header `i` of the combined list.
+    fn value(&self, i: u16) -> &[u8] {
+        let i = i as usize;
+        match self.request.headers.get(i) {
+            Some(&(_, v)) => v.as_bytes(),
+            None => self
+                .added
+                .get(i - self.request.headers.len())
+                .map_or(&[], |&a| self.added_value(a)),
+        }
+    }
+
+    fn added_value(&self, a: Added) -> &[u8] {
         match a {
-            Added::Date => self.date.as_str(),
-            Added::SecurityToken => self.token.unwrap_or(""),
-            Added::ContentSha256 => self.payload.as_str(),
+            Added::Date => &self.date_text,
+            Added::SecurityToken => self.token.unwrap_or("").as_bytes(),
+            Added::ContentSha256 => self.payload.as_bytes(),
         }
     }
 
-    /// Calls `f(name, group)` once per distinct header name in canonical order;
-    /// `group` holds the indices sharing that name, in send order.
-    fn for_each_group(
-        &self,
-        mut f: impl FnMut(&str, &[u16]) -> Result<(), SigningError>,
-    ) -> Result<(), SigningError> {
-        let mut start = 0;
-        while let Some(&first) = self.order.get(start) {
-            let mut end = start + 1;
-            while end < self.order.len() && self.group_starts & (1 << end) == 0 {
-                end += 1;
+    /// `YYYYMMDD`, the credential-scope day, as bytes.
+    pub(crate) fn day(&self) -> &[u8] {
+        self.date_text.get(..8).unwrap_or(b"")
+    }
+
+    /// `YYYYMMDDTHHMMSSZ` as bytes.
+    pub(crate) fn date_bytes(&self) -> &[u8; 16] {
+        &self.date_text
+    }
+
+    /// The signed entries that start a header name, with their positions.
+    fn group_heads(&self) -> impl Iterator<Item = (usize, Entry)> + '_ {
+        self.entries
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(k, _)| self.group_starts & (1 << k) != 0)
+    }
+
+    /// Writes the signed header names, lowercase, sorted, joined by `;`.
+    pub fn write_signed_headers<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
+        for (k, e) in self.group_heads() {
+            if k > 0 {
+                sink.put(b";")?;
             }
-            f(
-                self.header(first).0,
-                self.order.get(start..end).unwrap_or(&[]),
-            )?;
-            start = end;
+            put_name(sink, self.name(e.index()), e.lower())?;
         }
         Ok(())
     }
 
-    /// Signed header names, lowercase, sorted, joined by `;`.
-    pub fn signed_headers(&self) -> &str {
-        &self.signed_headers
+    /// Writes the credential scope, `<day>/<region>/<service>/aws4_request`.
+    pub fn write_scope<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
+        sink.put(self.day())?;
+        sink.put(b"/")?;
+        sink.put_str(self.region)?;
+        sink.put(b"/")?;
+        sink.put_str(self.service)?;
+        sink.put(b"/aws4_request")
+    }
+
+    /// Writes the `Credential=` value, `<access key id>/<scope>`.
+    pub fn write_credential<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
+        sink.put_str(self.access_key_id)?;
+        sink.put(b"/")?;
+        self.write_scope(sink)
     }
 
     /// The signing time as `YYYYMMDDTHHMMSSZ`.
     pub fn amz_date(&self) -> &AmzDate {
         &self.date
-    }
-
-    /// `<day>/<region>/<service>/aws4_request`.
-    pub fn scope(&self) -> &str {
-        self.credential.get(self.scope_start..).unwrap_or("")
-    }
-
-    /// `<access key id>/<scope>`, the `Credential=` value.
-    pub fn credential(&self) -> &str {
-        &self.credential
     }
 
     /// The payload hash line (hex, `UNSIGNED-PAYLOAD`, …).
@@ -532,39 +777,11 @@ impl<'a> CanonicalRequest<'a> {
         &self.expires
     }
 
-    /// The presign parameters in botocore's order, values raw (not encoded).
-    pub(crate) fn auth_query_params(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        let query_mode = matches!(
+    fn query_mode(&self) -> bool {
+        matches!(
             self.settings.location,
             SignatureLocation::QueryString { .. }
-        );
-        [
-            ("X-Amz-Algorithm", Some("AWS4-HMAC-SHA256")),
-            ("X-Amz-Credential", Some(self.credential.as_str())),
-            ("X-Amz-Date", Some(self.date.as_str())),
-            ("X-Amz-Expires", Some(self.expires.as_str())),
-            ("X-Amz-SignedHeaders", Some(self.signed_headers.as_str())),
-            ("X-Amz-Security-Token", self.token),
-        ]
-        .into_iter()
-        .filter_map(move |(k, v)| if query_mode { Some((k, v?)) } else { None })
-    }
-
-    fn query_items(&self) -> impl Iterator<Item = QueryItem<'_>> {
-        let raw = self.request.query;
-        let caller = raw.split('&').filter(move |_| !raw.is_empty()).map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            QueryItem {
-                key,
-                value,
-                encode_value: false,
-            }
-        });
-        caller.chain(self.auth_query_params().map(|(key, value)| QueryItem {
-            key,
-            value,
-            encode_value: true,
-        }))
+        )
     }
 
     fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
@@ -582,6 +799,9 @@ impl<'a> CanonicalRequest<'a> {
         };
         if !self.settings.normalize_path {
             return put(sink, path);
+        }
+        if path == "/" {
+            return sink.put(b"/");
         }
         if path.starts_with('/') {
             sink.put(b"/")?;
@@ -603,13 +823,60 @@ impl<'a> CanonicalRequest<'a> {
     }
 
     fn write_query<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
+        let raw = self.request.query;
+        if raw.is_empty() && !self.query_mode() {
+            return Ok(());
+        }
+        // The presign parameters in botocore's order, values raw (encoded on
+        // output); credential and signed headers are written out for them.
+        let mut credential = [0u8; CREDENTIAL_CAPACITY];
+        let mut signed = [0u8; SIGNED_HEADERS_CAPACITY];
+        let (credential, signed) = if self.query_mode() {
+            let mut c = SliceWriter::new(&mut credential);
+            self.write_credential(&mut c)?;
+            let mut s = SliceWriter::new(&mut signed);
+            self.write_signed_headers(&mut s)?;
+            (c.into_str(), s.into_str())
+        } else {
+            ("", "")
+        };
+        let auth: [(&str, Option<&str>); 6] = [
+            ("X-Amz-Algorithm", Some("AWS4-HMAC-SHA256")),
+            ("X-Amz-Credential", Some(credential)),
+            ("X-Amz-Date", Some(self.date.as_str())),
+            ("X-Amz-Expires", Some(self.expires.as_str())),
+            ("X-Amz-SignedHeaders", Some(signed)),
+            ("X-Amz-Security-Token", self.token),
+        ];
+        let query_mode = self.query_mode();
+        let items = || {
+            let caller = raw.split('&').filter(move |_| !raw.is_empty()).map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                QueryItem {
+                    key,
+                    value,
+                    encode_value: false,
+                }
+            });
+            let added = auth
+                .iter()
+                .filter(move |_| query_mode)
+                .filter_map(|&(key, value)| {
+                    Some(QueryItem {
+                        key,
+                        value: value?,
+                        encode_value: true,
+                    })
+                });
+            caller.chain(added)
+        };
         // Selection by successive minimum: sorts without storage; equal pairs
         // are written as often as they occur.
         let mut last: Option<QueryItem<'_>> = None;
         let mut first = true;
         loop {
             let mut best: Option<(QueryItem<'_>, usize)> = None;
-            for item in self.query_items() {
+            for item in items() {
                 if let Some(l) = &last
                     && item.cmp(l) != Ordering::Greater
                 {
@@ -638,6 +905,28 @@ impl<'a> CanonicalRequest<'a> {
         }
     }
 
+    fn write_headers<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
+        for (k, &e) in self.entries.iter().enumerate() {
+            let (name, value) = (self.name(e.index()), self.value(e.index()));
+            if self.group_starts & (1 << k) != 0 {
+                if k > 0 {
+                    sink.put(b"\n")?;
+                }
+                put_name(sink, name, e.lower())?;
+                sink.put(b":")?;
+            } else {
+                sink.put(b",")?;
+            }
+            if e.trimmed() {
+                sink.put(value)?;
+            } else {
+                // Values are UTF-8: the caller's are `&str`, the added ASCII.
+                put_trimmed(sink, core::str::from_utf8(value).unwrap_or(""))?;
+            }
+        }
+        sink.put(b"\n")
+    }
+
     /// Streams the canonical request into `sink`.
     pub fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
         let method = self.request.method;
@@ -653,21 +942,11 @@ impl<'a> CanonicalRequest<'a> {
         sink.put(b"\n")?;
         self.write_query(sink)?;
         sink.put(b"\n")?;
-        self.for_each_group(|name, group| {
-            put_lower(sink, name)?;
-            sink.put(b":")?;
-            for (k, &i) in group.iter().enumerate() {
-                if k > 0 {
-                    sink.put(b",")?;
-                }
-                put_trimmed(sink, self.header(i).1)?;
-            }
-            sink.put(b"\n")
-        })?;
+        self.write_headers(sink)?;
         sink.put(b"\n")?;
-        sink.put_str(&self.signed_headers)?;
+        self.write_signed_headers(sink)?;
         sink.put(b"\n")?;
-        sink.put_str(self.payload.as_str())
+        sink.put(self.payload.as_bytes())
     }
 
     /// Writes the canonical request into `buf` and returns it as text.
@@ -679,54 +958,14 @@ impl<'a> CanonicalRequest<'a> {
 
     /// SHA-256 of the canonical request, computed by streaming it.
     pub fn digest(&self) -> [u8; 32] {
-        let mut h = StagedHasher {
-            hasher: Sha256::new(),
-            buf: [0; STAGE],
-            len: 0,
-        };
+        let mut h = Sha256Stream::new();
         // Writing into a hasher cannot fail.
         let _ = self.write_to(&mut h);
         h.finish()
     }
 }
 
-const STAGE: usize = 256;
 const _: () = assert!(MAX_SIGNED_HEADERS <= 64, "group_starts is a u64 bitmask");
-
-/// A SHA-256 sink that gathers the many small pieces of a canonical request
-/// into a stack buffer and hashes them in a few large updates.
-struct StagedHasher {
-    hasher: Sha256,
-    buf: [u8; STAGE],
-    len: usize,
-}
-
-impl StagedHasher {
-    fn finish(mut self) -> [u8; 32] {
-        self.hasher.update(self.buf.get(..self.len).unwrap_or(&[]));
-        self.hasher.finalize().into()
-    }
-}
-
-impl Sink for StagedHasher {
-    fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
-        let end = self.len + bytes.len();
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(bytes);
-            self.len = end;
-        } else {
-            self.hasher.update(self.buf.get(..self.len).unwrap_or(&[]));
-            self.len = 0;
-            if let Some(dst) = self.buf.get_mut(..bytes.len()) {
-                dst.copy_from_slice(bytes);
-                self.len = bytes.len();
-            } else {
-                self.hasher.update(bytes);
-            }
-        }
-        Ok(())
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -740,6 +979,77 @@ mod tests {
             }
         }
         v
+    }
+
+    /// The plain definition `scan_value` must agree with.
+    fn scan_value_slowly(v: &str) -> (bool, bool) {
+        let b = v.as_bytes();
+        let sendable = b.iter().all(|&c| c == b'\t' || (c >= 0x20 && c != 0x7f));
+        let trimmed = b.iter().all(|&c| (0x20..0x7f).contains(&c))
+            && !b.windows(2).any(|w| w == b"  ")
+            && b.first() != Some(&b' ')
+            && b.last() != Some(&b' ');
+        (sendable, trimmed)
+    }
+
+    #[test]
+    fn value_scan_matches_its_definition() {
+        let alphabet = [
+            b'a', b' ', b'\t', 0x1f, 0x7f, 0x7e, 0x20, 0x80, 0xff, 0x00, b'Z',
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40usize {
+            for _ in 0..300 {
+                let mut buf = [0u8; 40];
+                for b in buf.iter_mut().take(len) {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    *b = alphabet[(state % alphabet.len() as u64) as usize];
+                }
+                // Only valid UTF-8 reaches the scan; map stray high bytes to a
+                // two-byte character.
+                let text = match core::str::from_utf8(&buf[..len]) {
+                    Ok(t) => t,
+                    Err(_) => continue,
+                };
+                let got = scan_value(text);
+                assert_eq!(
+                    (got.sendable, got.trimmed),
+                    scan_value_slowly(text),
+                    "{text:?}"
+                );
+            }
+        }
+        for v in [
+            "",
+            " ",
+            "a",
+            "a  b",
+            "a b",
+            "12345678 ",
+            "1234567  8",
+            "1234567 ",
+            "ሴ",
+        ] {
+            let got = scan_value(v);
+            assert_eq!((got.sendable, got.trimmed), scan_value_slowly(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn name_scan() {
+        for (name, valid, lower) in [
+            ("host", true, true),
+            ("Host", true, false),
+            ("", false, true),
+            ("a b", false, true),
+            ("ሴ", false, true),
+            ("x-Amz~!#$%&'*+.^_`|", true, false),
+        ] {
+            let got = scan_name(name);
+            assert_eq!((got.valid, got.lower), (valid, lower), "{name:?}");
+        }
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl ChunkSigner {
     /// Signs the next chunk given the SHA-256 of its data (for callers that hash
     /// while streaming) and advances the chain.
     pub fn sign_chunk_digest(&mut self, digest: &[u8; 32]) -> Signature {
-        let mut mac = self.key.mac();
+        let mut mac = self.key.start();
         for part in [
             CHUNK_ALGORITHM.as_bytes(),
             b"\n",
@@ -134,7 +134,7 @@ impl ChunkSigner {
         ] {
             let _ = mac.put(part);
         }
-        let sig = Signature::from_digest(&hmac::Mac::finalize(mac).into_bytes().into());
+        let sig = Signature::from_digest(&self.key.finish(mac));
         self.previous = sig;
         sig
     }

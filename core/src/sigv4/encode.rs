@@ -92,21 +92,64 @@ impl Sink for SliceWriter<'_> {
             .filter(|&e| e <= capacity)
             .ok_or(SigningError::BufferTooSmall { capacity })?;
         if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(bytes);
+            copy_bytes(dst, bytes);
         }
         self.len = end;
         Ok(())
     }
 }
 
+/// The lowercase hex digit of a nibble, by arithmetic rather than a table so the
+/// loop in [`hex32`] vectorises: `'0' + n`, plus 39 (to reach `'a'`) past 9.
+const fn hex_digit(n: u8) -> u8 {
+    b'0' + n + (9u8.wrapping_sub(n) >> 7) * 39
+}
+
 /// Lowercase hex of a 32-byte digest.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut hi = [0u8; 32];
+    let mut lo = [0u8; 32];
+    for ((h, l), b) in hi.iter_mut().zip(lo.iter_mut()).zip(bytes) {
+        *h = hex_digit(b >> 4);
+        *l = hex_digit(b & 0x0f);
+    }
     let mut out = [0u8; 64];
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX[(b >> 4) as usize];
-        pair[1] = HEX[(b & 0x0f) as usize];
+    for ((pair, h), l) in out.chunks_exact_mut(2).zip(hi).zip(lo) {
+        pair.copy_from_slice(&[h, l]);
     }
     out
+}
+
+/// Copies `src` into `dst` (of the same length; otherwise nothing is copied).
+/// Up to 64 bytes go as two overlapping fixed-size moves instead of a call to
+/// `memcpy`: most pieces of canonical text are that short.
+#[inline(always)]
+pub(crate) fn copy_bytes(dst: &mut [u8], src: &[u8]) {
+    #[inline(always)]
+    fn two<const W: usize>(dst: &mut [u8], src: &[u8]) {
+        let n = src.len();
+        if let (Some(d), Some(s)) = (dst.get_mut(..W), src.get(..W)) {
+            d.copy_from_slice(s);
+        }
+        if let (Some(d), Some(s)) = (dst.get_mut(n - W..), src.get(n - W..))
+            && d.len() == W
+        {
+            d.copy_from_slice(s);
+        }
+    }
+    let n = src.len();
+    if dst.len() != n {
+        return;
+    }
+    match n {
+        0 => {}
+        1..=3 => dst.iter_mut().zip(src).for_each(|(d, s)| *d = *s),
+        4..=7 => two::<4>(dst, src),
+        8..=15 => two::<8>(dst, src),
+        16..=31 => two::<16>(dst, src),
+        32..=64 => two::<32>(dst, src),
+        _ => dst.copy_from_slice(src),
+    }
 }
 
 /// Lowercase hex of `n` without leading zeros (`0` for zero), as aws-chunked
@@ -239,9 +282,30 @@ mod tests {
         let h = hex32(&d);
         assert_eq!(&h[..2], b"ab");
         assert_eq!(&h[62..], b"01");
+        let all: [u8; 32] = core::array::from_fn(|i| (i * 8 + 7) as u8);
+        let mut want = [0u8; 64];
+        for (pair, b) in want.chunks_exact_mut(2).zip(all) {
+            pair[0] = HEX[(b >> 4) as usize];
+            pair[1] = HEX[(b & 0x0f) as usize];
+        }
+        assert_eq!(hex32(&all), want);
+        for n in 0..16u8 {
+            assert_eq!(hex_digit(n), HEX[n as usize]);
+        }
         for (n, s) in [(0usize, "0"), (0x400, "400"), (0x10000, "10000"), (15, "f")] {
             let (b, used) = hex_usize(n);
             assert_eq!(&b[..used], s.as_bytes());
+        }
+    }
+
+    #[test]
+    fn copy_bytes_every_length() {
+        let src: [u8; 80] = core::array::from_fn(|i| i as u8 + 1);
+        for n in 0..=80 {
+            let mut dst = [0u8; 80];
+            copy_bytes(&mut dst[..n], &src[..n]);
+            assert_eq!(&dst[..n], &src[..n]);
+            assert!(dst[n..].iter().all(|&b| b == 0));
         }
     }
 

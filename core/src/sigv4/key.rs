@@ -7,74 +7,49 @@
 
 use core::fmt;
 
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
-
 use crate::credentials::{ACCESS_KEY_ID_CAPACITY, Credentials};
 use crate::time::AmzDay;
 
 use super::MAX_SCOPE_PART;
-
-/// HMAC-SHA256 keyed with `key`, any length (keys over a block are hashed first,
-/// as RFC 2104 says). Infallible, unlike `Mac::new_from_slice`.
-pub(crate) fn hmac_with_key_parts(parts: &[&[u8]]) -> Hmac<Sha256> {
-    let total: usize = parts.iter().map(|p| p.len()).sum();
-    let mut block = [0u8; 64];
-    if total > block.len() {
-        let mut h = Sha256::new();
-        for p in parts {
-            h.update(p);
-        }
-        block[..32].copy_from_slice(&h.finalize());
-    } else {
-        let mut at = 0;
-        for p in parts {
-            block[at..at + p.len()].copy_from_slice(p);
-            at += p.len();
-        }
-    }
-    <Hmac<Sha256> as KeyInit>::new(&block.into())
-}
-
-fn hmac_once(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut m = hmac_with_key_parts(&[key]);
-    m.update(msg);
-    m.finalize().into_bytes().into()
-}
+use super::hash::{HmacKey, Sha256Stream};
 
 /// A SigV4 signing key for one (secret, day, region, service), ready to MAC.
 ///
 /// Its `Debug` form never shows the key.
 #[derive(Clone)]
 pub struct SigningKey {
-    mac: Hmac<Sha256>,
+    key: HmacKey,
 }
 
 impl SigningKey {
     /// Derives the key: four chained HMACs from `"AWS4" + secret`.
     pub fn derive(secret: &str, day: &AmzDay, region: &str, service: &str) -> Self {
-        let mut m = hmac_with_key_parts(&[b"AWS4", secret.as_bytes()]);
-        m.update(day.as_str().as_bytes());
-        let k_date: [u8; 32] = m.finalize().into_bytes().into();
-        let k_region = hmac_once(&k_date, region.as_bytes());
-        let k_service = hmac_once(&k_region, service.as_bytes());
-        let k_signing = hmac_once(&k_service, b"aws4_request");
+        Self::derive_for_day(secret, day.as_str().as_bytes(), region, service)
+    }
+
+    fn derive_for_day(secret: &str, day: &[u8], region: &str, service: &str) -> Self {
+        let k_date = HmacKey::new(&[b"AWS4", secret.as_bytes()]).mac(day);
+        let k_region = HmacKey::new(&[&k_date]).mac(region.as_bytes());
+        let k_service = HmacKey::new(&[&k_region]).mac(service.as_bytes());
+        let k_signing = HmacKey::new(&[&k_service]).mac(b"aws4_request");
         SigningKey {
-            mac: hmac_with_key_parts(&[&k_signing]),
+            key: HmacKey::new(&[&k_signing]),
         }
     }
 
-    /// A fresh HMAC keyed with this key, to feed a message into.
-    pub(crate) fn mac(&self) -> Hmac<Sha256> {
-        self.mac.clone()
+    /// A MAC under this key, to stream the message into.
+    pub(crate) fn start(&self) -> Sha256Stream {
+        self.key.start()
+    }
+
+    /// Completes a MAC begun with [`start`](Self::start).
+    pub(crate) fn finish(&self, mac: Sha256Stream) -> [u8; 32] {
+        self.key.finish(mac)
     }
 
     /// HMAC-SHA256 of `msg` under this key.
     pub fn sign(&self, msg: &[u8]) -> [u8; 32] {
-        let mut m = self.mac();
-        m.update(msg);
-        m.finalize().into_bytes().into()
+        self.key.mac(msg)
     }
 }
 
@@ -84,13 +59,20 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-/// A 64-bit FNV-1a of the secret: tells the cache the secret changed without the
-/// cache keeping a copy of it.
+/// A 64-bit FNV-1a-style mix of the secret, taken 8 bytes at a time: tells the
+/// cache the secret changed without the cache keeping a copy of it.
 fn secret_tag(secret: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in secret.as_bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    let bytes = secret.as_bytes();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01b3);
+        h ^= h >> 29;
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
 }
@@ -98,7 +80,7 @@ fn secret_tag(secret: &str) -> u64 {
 struct CachedKey {
     access_key_id: heapless::String<ACCESS_KEY_ID_CAPACITY>,
     secret_tag: u64,
-    day: AmzDay,
+    day: [u8; 8],
     region: heapless::String<MAX_SCOPE_PART>,
     service: heapless::String<MAX_SCOPE_PART>,
     key: SigningKey,
@@ -160,9 +142,20 @@ impl SigningKeyCache {
         region: &str,
         service: &str,
     ) -> &SigningKey {
+        self.get_for_day(credentials, day.as_str().as_bytes(), region, service)
+    }
+
+    /// [`get`](Self::get) for a `YYYYMMDD` day given as bytes.
+    pub(crate) fn get_for_day(
+        &mut self,
+        credentials: &Credentials,
+        day: &[u8],
+        region: &str,
+        service: &str,
+    ) -> &SigningKey {
         let tag = secret_tag(credentials.secret_access_key());
         let hit = matches!(&self.entry, Some(e)
-            if e.day == *day
+            if e.day.as_slice() == day
                 && e.secret_tag == tag
                 && e.region.as_str() == region
                 && e.service.as_str() == service
@@ -173,18 +166,26 @@ impl SigningKeyCache {
         let derivations = &mut self.derivations;
         let entry = self.entry.get_or_insert_with(|| {
             *derivations = derivations.wrapping_add(1);
-            let key = SigningKey::derive(credentials.secret_access_key(), day, region, service);
+            let key =
+                SigningKey::derive_for_day(credentials.secret_access_key(), day, region, service);
             let mut access_key_id = heapless::String::new();
             let mut r = heapless::String::new();
             let mut s = heapless::String::new();
-            let fits = access_key_id.push_str(credentials.access_key_id()).is_ok()
+            let mut day_bytes = [0u8; 8];
+            let fits = day.len() == day_bytes.len()
+                && access_key_id.push_str(credentials.access_key_id()).is_ok()
                 && r.push_str(region).is_ok()
                 && s.push_str(service).is_ok();
             // When the inputs do not fit, the entry is marked so it never matches.
             CachedKey {
                 access_key_id,
                 secret_tag: if fits { tag } else { !tag },
-                day: *day,
+                day: {
+                    if let Some(src) = day.get(..8) {
+                        day_bytes.copy_from_slice(src);
+                    }
+                    day_bytes
+                },
                 region: r,
                 service: s,
                 key,
@@ -198,7 +199,7 @@ impl fmt::Debug for SigningKeyCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("SigningKeyCache");
         if let Some(e) = &self.entry {
-            d.field("day", &e.day.as_str())
+            d.field("day", &core::str::from_utf8(&e.day).unwrap_or(""))
                 .field("region", &e.region.as_str())
                 .field("service", &e.service.as_str());
         }

@@ -29,6 +29,7 @@ mod canonical;
 mod chunked;
 mod encode;
 mod error;
+mod hash;
 mod key;
 mod output;
 mod request;
@@ -100,6 +101,7 @@ pub const AUTHORIZATION_CAPACITY: usize =
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[inline]
 pub fn sign<'a>(
     request: &SignableRequest<'a>,
     params: &SigningParams<'a>,
@@ -107,9 +109,9 @@ pub fn sign<'a>(
 ) -> Result<SigningOutput<'a>, SigningError> {
     let canonical = CanonicalRequest::new(request, params)?;
     let string_to_sign = StringToSign::new(&canonical);
-    let key = cache.get(
+    let key = cache.get_for_day(
         params.credentials,
-        &params.time.amz_day(),
+        canonical.day(),
         params.region,
         params.service,
     );

@@ -24,9 +24,10 @@ pub struct SigningOutput<'a> {
     signature: Signature,
     date: AmzDate,
     location: SignatureLocation,
-    /// Always the full `Authorization` value; credential, scope and signed
-    /// headers are ranges of it, so they are stored once.
-    authorization: heapless::String<AUTHORIZATION_CAPACITY>,
+    /// Always the full `Authorization` value (ASCII); credential, scope and
+    /// signed headers are ranges of it, so they are stored once.
+    authorization: [u8; AUTHORIZATION_CAPACITY],
+    authorization_len: usize,
     credential: core::ops::Range<usize>,
     scope_start: usize,
     signed_headers: core::ops::Range<usize>,
@@ -36,6 +37,7 @@ pub struct SigningOutput<'a> {
 }
 
 impl<'a> SigningOutput<'a> {
+    #[inline]
     pub(crate) fn new(
         canonical: &CanonicalRequest<'a>,
         location: SignatureLocation,
@@ -43,40 +45,48 @@ impl<'a> SigningOutput<'a> {
     ) -> Result<Self, SigningError> {
         let mut expires = heapless::String::new();
         let _ = expires.push_str(canonical.expires());
-        let mut authorization = heapless::String::new();
-        let mut ranges = [0..0, 0..0];
-        for (i, part) in [
-            "AWS4-HMAC-SHA256 Credential=",
-            canonical.credential(),
-            ", SignedHeaders=",
-            canonical.signed_headers(),
-            ", Signature=",
-            signature.as_str(),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let start = authorization.len();
-            authorization
-                .push_str(part)
-                .map_err(|_| SigningError::SignedHeadersTooLong)?;
-            if let Some(r) = ranges.get_mut(i / 2).filter(|_| i % 2 == 1) {
-                *r = start..authorization.len();
-            }
-        }
-        let [credential, signed_headers] = ranges;
-        Ok(SigningOutput {
+        let mut out = SigningOutput {
             signature,
             date: *canonical.amz_date(),
             location,
-            scope_start: credential.end - canonical.scope().len(),
-            credential,
-            signed_headers,
+            authorization: [0; AUTHORIZATION_CAPACITY],
+            authorization_len: 0,
+            credential: 0..0,
+            scope_start: 0,
+            signed_headers: 0..0,
             security_token: canonical.token(),
             content_sha256: canonical.adds_content_sha256().then(|| canonical.payload()),
             expires,
-            authorization,
-        })
+        };
+        let mut w = SliceWriter::new(&mut out.authorization);
+        // The capacity covers the longest credential and signed-header list.
+        let too_long = |_| SigningError::SignedHeadersTooLong;
+        w.put(b"AWS4-HMAC-SHA256 Credential=").map_err(too_long)?;
+        let credential_start = w.len();
+        canonical.write_credential(&mut w).map_err(too_long)?;
+        let credential = credential_start..w.len();
+        w.put(b", SignedHeaders=").map_err(too_long)?;
+        let signed_start = w.len();
+        canonical.write_signed_headers(&mut w).map_err(too_long)?;
+        let signed_headers = signed_start..w.len();
+        w.put(b", Signature=").map_err(too_long)?;
+        w.put(signature.as_bytes()).map_err(too_long)?;
+        out.authorization_len = w.len();
+        let scope_len = {
+            let mut n = Counter(0);
+            let _ = canonical.write_scope(&mut n);
+            n.0
+        };
+        out.scope_start = credential.end - scope_len;
+        out.credential = credential;
+        out.signed_headers = signed_headers;
+        Ok(out)
+    }
+
+    /// Part `range` of the `Authorization` value as text.
+    fn text(&self, range: core::ops::Range<usize>) -> &str {
+        // Only ASCII is written into it.
+        core::str::from_utf8(self.authorization.get(range).unwrap_or(&[])).unwrap_or("")
     }
 
     /// The signature (in query mode, the `X-Amz-Signature` value; for
@@ -92,29 +102,23 @@ impl<'a> SigningOutput<'a> {
 
     /// `<day>/<region>/<service>/aws4_request`.
     pub fn scope(&self) -> &str {
-        self.authorization
-            .get(self.scope_start..self.credential.end)
-            .unwrap_or("")
+        self.text(self.scope_start..self.credential.end)
     }
 
     /// `<access key id>/<scope>`, the `Credential=` value.
     pub fn credential(&self) -> &str {
-        self.authorization
-            .get(self.credential.clone())
-            .unwrap_or("")
+        self.text(self.credential.clone())
     }
 
     /// The signed header names, `;`-joined.
     pub fn signed_headers(&self) -> &str {
-        self.authorization
-            .get(self.signed_headers.clone())
-            .unwrap_or("")
+        self.text(self.signed_headers.clone())
     }
 
     /// The `Authorization` header value (empty in query mode).
     pub fn authorization(&self) -> &str {
         if self.location == SignatureLocation::Headers {
-            &self.authorization
+            self.text(0..self.authorization_len)
         } else {
             ""
         }
@@ -176,6 +180,16 @@ impl<'a> SigningOutput<'a> {
         let mut w = SliceWriter::new(buf);
         self.write_query_to(&mut w)?;
         Ok(w.into_str())
+    }
+}
+
+/// A [`Sink`] that only counts bytes.
+struct Counter(usize);
+
+impl Sink for Counter {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
+        self.0 += bytes.len();
+        Ok(())
     }
 }
 

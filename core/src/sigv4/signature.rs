@@ -7,7 +7,6 @@ use sha2::Sha256;
 
 use super::encode::hex32;
 use super::{CanonicalRequest, SigningError, SigningKey, Sink, SliceWriter};
-use crate::time::AmzDate;
 
 impl Sink for Hmac<Sha256> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
@@ -23,8 +22,7 @@ pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// `AWS4-HMAC-SHA256\n<date>\n<scope>\n<hex sha256 of canonical request>`.
 #[derive(Clone, Debug)]
 pub struct StringToSign<'c> {
-    date: AmzDate,
-    scope: &'c str,
+    canonical: &'c CanonicalRequest<'c>,
     digest_hex: [u8; 64],
 }
 
@@ -32,19 +30,18 @@ impl<'c> StringToSign<'c> {
     /// The string to sign for a canonical request (hashing it once).
     pub fn new(canonical: &'c CanonicalRequest<'_>) -> Self {
         StringToSign {
-            date: *canonical.amz_date(),
-            scope: canonical.scope(),
+            canonical,
             digest_hex: hex32(&canonical.digest()),
         }
     }
 
     /// Streams the string to sign into `sink`.
     pub fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
-        sink.put_str(ALGORITHM)?;
+        sink.put(ALGORITHM.as_bytes())?;
         sink.put(b"\n")?;
-        sink.put_str(self.date.as_str())?;
+        sink.put(self.canonical.date_bytes())?;
         sink.put(b"\n")?;
-        sink.put_str(self.scope)?;
+        self.canonical.write_scope(sink)?;
         sink.put(b"\n")?;
         sink.put(&self.digest_hex)
     }
@@ -58,18 +55,10 @@ impl<'c> StringToSign<'c> {
 
     /// HMAC-SHA256 of this string under `key`: the signature.
     pub fn sign(&self, key: &SigningKey) -> Signature {
-        let mut mac = key.mac();
-        // One update of the whole text; the buffer fits the longest scope.
-        let mut buf = [0u8; 256];
-        let mut w = SliceWriter::new(&mut buf);
-        match self.write_to(&mut w) {
-            Ok(()) => mac.update(w.into_bytes()),
-            // Writing into a MAC cannot fail.
-            Err(_) => {
-                let _ = self.write_to(&mut mac);
-            }
-        }
-        Signature::from_digest(&mac.finalize().into_bytes().into())
+        let mut mac = key.start();
+        // Writing into a MAC cannot fail.
+        let _ = self.write_to(&mut mac);
+        Signature::from_digest(&key.finish(mac))
     }
 }
 
