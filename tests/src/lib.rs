@@ -45,10 +45,14 @@ pub fn sdist_dir() -> Result<PathBuf, String> {
 /// static, fake credentials and no instance-metadata lookups, so nothing it does
 /// can leave this machine.
 pub fn python() -> Command {
-    let mut cmd = Command::new(std::env::var("STRATUS_PYTHON").unwrap_or_else(|_| "python3".into()));
+    let mut cmd =
+        Command::new(std::env::var("STRATUS_PYTHON").unwrap_or_else(|_| "python3".into()));
     cmd.env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        )
         .env("AWS_DEFAULT_REGION", "us-east-1")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")

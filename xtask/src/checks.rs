@@ -3,7 +3,7 @@
 
 use crate::setup;
 use crate::steps::{Outcome, Step};
-use crate::workspace::{cargo, run};
+use crate::workspace::{cargo, python, run};
 
 /// A check that is one cargo invocation.
 struct CargoCheck {
@@ -56,6 +56,13 @@ const CARGO_CHECKS: &[CargoCheck] = &[
 /// Every step of `cargo xtask test`, in order.
 pub fn steps() -> Vec<Step<'static>> {
     let mut steps = setup::steps();
+    // The committed models must equal botocore's own loader output minus prose:
+    // a second, independent implementation of the import (python, botocore's
+    // loader) checked against the committed files.
+    steps.push(Step::new("models match botocore", || {
+        run(python().arg("models/tools/check_models.py"))?;
+        Ok(Outcome::Ran)
+    }));
     steps.extend(CARGO_CHECKS.iter().map(|check| {
         Step::new(check.name, move || {
             run(cargo().args(check.args))?;
