@@ -20,5 +20,6 @@ pub mod credentials;
 pub mod endpoint;
 pub mod format;
 pub mod model;
+pub mod protocol;
 pub mod sigv4;
 pub mod time;

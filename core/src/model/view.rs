@@ -402,30 +402,35 @@ pub enum Scalar<'a> {
 ///
 /// Implemented once per wire format (JSON, XML, CBOR, headers) by the protocol
 /// layer; what a node's [`tag`](Node::tag) means is up to the reader.
+///
+/// The reader is borrowed for as long as the nodes it hands out (`&'a self`), so
+/// a reader may also hand out spans it holds itself, such as the response
+/// headers a protocol parser keeps beside the body. Implementations are free to
+/// take a shorter `&self`.
 pub trait Reader {
     /// The node of `member` inside the structure `parent`; `None` when absent.
     fn member<'a>(
-        &self,
+        &'a self,
         parent: &Node<'a>,
         member: &'static Member,
     ) -> Result<Option<Node<'a>>, DecodeError>;
 
     /// The list item after `cursor` (start at 0), advancing it.
     fn next_item<'a>(
-        &self,
+        &'a self,
         list: &Node<'a>,
         cursor: &mut usize,
     ) -> Result<Option<Node<'a>>, DecodeError>;
 
     /// The map entry after `cursor` (start at 0), advancing it.
     fn next_entry<'a>(
-        &self,
+        &'a self,
         map: &Node<'a>,
         cursor: &mut usize,
     ) -> Result<Option<(Node<'a>, Node<'a>)>, DecodeError>;
 
     /// The scalar at `node`, read as `kind`.
-    fn scalar<'a>(&self, node: &Node<'a>, kind: ScalarKind) -> Result<Scalar<'a>, DecodeError>;
+    fn scalar<'a>(&'a self, node: &Node<'a>, kind: ScalarKind) -> Result<Scalar<'a>, DecodeError>;
 }
 
 /// One value in a response: a span of the buffer, the member it was reached

@@ -1,0 +1,357 @@
+//! Response parsing for the six protocols, as botocore's `parsers.py` does it,
+//! without a heap.
+//!
+//! A [`ResponseParser`] holds one HTTP response (status, headers, body — all
+//! borrowed from the caller) together with the service tables, and implements
+//! [`Reader`](crate::model::view::Reader) over all of it: structure members
+//! found in headers (`header`, `headers` prefix maps, `statusCode`), in a raw
+//! payload, or in the body (delegated to the [`format`](crate::format) readers).
+//! [`ResponseParser::parse`] decides between output and error by botocore's
+//! rules and returns a [`Parsed`]:
+//!
+//! * [`Output`] — a [`Node`] over the output structure; generated output views
+//!   decode it with [`FromNode`](crate::model::view::FromNode), and
+//!   [`Output::write_json`] writes it as JSON text (the dynamic face);
+//! * [`ServiceError`] — the error code and message by the protocol's rules
+//!   (see [`errors`]) and, when the code names an exception shape, a node over
+//!   its members.
+//!
+//! Nothing is copied: text, blobs and numbers are read from the buffers when a
+//! view asks for them. Malformed, truncated or too deeply nested bodies give a
+//! [`ParseError`] or a [`DecodeError`], never a panic.
+//!
+//! ```
+//! use stratus_core::model::*;
+//! use stratus_core::protocol::parse::{Parsed, Response, ResponseParser};
+//! # static SHAPES: [Shape; 0] = [];
+//! # static OPS: [Operation; 1] = [Operation {
+//! #     name: "Ping", snake_name: "ping", cli_name: "ping", http_method: HttpMethod::Post,
+//! #     request_uri: "/", response_code: 200, host_prefix: None, input: None, output: None,
+//! #     errors: &[], auth: &[AuthScheme::SigV4], flags: OperationFlags::EMPTY, traits: None,
+//! # }];
+//! # static MODEL: ServiceModel = ServiceModel {
+//! #     name: "demo",
+//! #     metadata: ServiceMetadata {
+//! #         protocol: Protocol::Json, protocols: &[Protocol::Json], api_version: "2020-01-01",
+//! #         endpoint_prefix: "demo", signing_name: "demo", service_id: "Demo",
+//! #         target_prefix: Some("Demo"), json_version: Some("1.1"), xml_namespace: None,
+//! #         global_endpoint: None, signature_version: SignatureVersion::V4,
+//! #         auth: &[AuthScheme::SigV4], aws_query_compatible: false, checksum_format: None,
+//! #     },
+//! #     operations: &OPS, shapes: &SHAPES,
+//! # };
+//! let op = MODEL.operation("Ping").unwrap();
+//! let headers = [("x-amzn-RequestId", "r-1")];
+//! let body = br#"{"__type": "com.demo#Throttled", "message": "slow down"}"#;
+//! let response = Response { status: 400, headers: &headers, body };
+//! let parser = ResponseParser::new(&MODEL, op, response);
+//! let Ok(Parsed::Error(err)) = parser.parse() else { panic!() };
+//! assert_eq!(err.code, "Throttled");
+//! assert!(err.message.unwrap().eq_str("slow down"));
+//! ```
+
+pub mod errors;
+mod headers;
+mod reader;
+mod to_json;
+
+use core::fmt;
+
+use crate::format::json::{JsonReader, TAG_OBJECT};
+use crate::format::xml::{TAG_ELEMENT, XmlReader};
+use crate::model::view::{DecodeError, Node};
+use crate::model::{Operation, Protocol, ServiceModel, Shape, ShapeFlags, ShapeId, ShapeKind};
+
+pub use errors::{QueryError, ServiceError};
+pub use to_json::{MAX_JSON_DEPTH, ToJsonError};
+
+/// Deepest body nesting the parser's readers accept.
+pub const MAX_BODY_DEPTH: usize = 64;
+
+/// One HTTP response, borrowed from the transport's buffers.
+#[derive(Clone, Copy, Debug)]
+pub struct Response<'a> {
+    /// The HTTP status code.
+    pub status: u16,
+    /// Header `(name, value)` pairs; names compare case-insensitively.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The whole body.
+    pub body: &'a [u8],
+}
+
+/// Why a response could not be parsed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum ParseError {
+    /// The body is not well-formed for the protocol (or nested too deeply).
+    Body(DecodeError),
+    /// A `query` response lacks its `<OperationResult>` wrapper element.
+    MissingResultWrapper,
+    /// The output is an event stream, which is read by the event-stream decoder,
+    /// not by this parser.
+    EventStream,
+    /// The protocol has no body reader yet (`smithy-rpc-v2-cbor`).
+    UnsupportedProtocol(Protocol),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::Body(e) => write!(f, "response body: {e}"),
+            ParseError::MissingResultWrapper => {
+                f.write_str("query response lacks its <OperationResult> element")
+            }
+            ParseError::EventStream => f.write_str("event-stream output is not parsed here"),
+            ParseError::UnsupportedProtocol(p) => {
+                write!(f, "no response parser for protocol {}", p.name())
+            }
+        }
+    }
+}
+
+impl From<DecodeError> for ParseError {
+    fn from(e: DecodeError) -> Self {
+        ParseError::Body(e)
+    }
+}
+
+/// A parsed response: the modelled output, or an error.
+#[derive(Clone, Copy, Debug)]
+pub enum Parsed<'a> {
+    /// A success response.
+    Output(Output<'a>),
+    /// An error response.
+    Error(ServiceError<'a>),
+}
+
+impl Parsed<'_> {
+    /// Writes the response as JSON text, as botocore's parsed dict (see
+    /// [`Output::write_json`] and [`ServiceError::write_json`]).
+    pub fn write_json<S: crate::format::Sink>(&self, sink: &mut S) -> Result<(), ToJsonError> {
+        match self {
+            Parsed::Output(o) => o.write_json(sink),
+            Parsed::Error(e) => e.write_json(sink),
+        }
+    }
+}
+
+/// A success response: a node over the output structure.
+#[derive(Clone, Copy, Debug)]
+pub struct Output<'a> {
+    /// The output structure; decode it with the generated output type's
+    /// [`FromNode`](crate::model::view::FromNode).
+    pub node: Node<'a>,
+    /// The output shape (`None` when the operation has no output).
+    pub shape: Option<&'static Shape>,
+    /// The service the shape belongs to.
+    pub model: &'static ServiceModel,
+}
+
+/// Node tags of the parser's own nodes; body readers use small numbers.
+pub(crate) mod tag {
+    /// A top-level structure (output or error); the low 16 bits are its shape id
+    /// (`0xFFFF`: no shape).
+    pub const TOP: u32 = 0x0100_0000;
+    /// One header value (or one item of a comma-separated header list).
+    pub const HEADER: u32 = 0x0200_0000;
+    /// A comma-separated header list.
+    pub const HEADER_LIST: u32 = 0x0200_0001;
+    /// A `headers` prefix map.
+    pub const HEADER_MAP: u32 = 0x0200_0002;
+    /// The status code.
+    pub const STATUS: u32 = 0x0200_0003;
+    /// A blob or string payload: the whole body.
+    pub const PAYLOAD: u32 = 0x0200_0004;
+    /// The first tag owned by the parser.
+    pub const FIRST_OWN: u32 = TOP;
+    /// The shape id meaning "no shape".
+    pub const NO_SHAPE: u32 = 0xFFFF;
+}
+
+/// One response and the tables to read it with. See the [module docs](self).
+#[derive(Debug)]
+pub struct ResponseParser<'a> {
+    model: &'static ServiceModel,
+    op: &'static Operation,
+    protocol: Protocol,
+    response: Response<'a>,
+    status_text: [u8; 5],
+    status_len: usize,
+    json: JsonReader,
+    xml: XmlReader,
+}
+
+/// Digits of `status` into `buf`, returning how many.
+fn status_digits(status: u16, buf: &mut [u8; 5]) -> usize {
+    let mut n = status;
+    let mut tmp = [0u8; 5];
+    let mut len = 0;
+    loop {
+        if let Some(slot) = tmp.get_mut(len) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        len += 1;
+        n /= 10;
+        if n == 0 || len == tmp.len() {
+            break;
+        }
+    }
+    for (i, slot) in buf.iter_mut().take(len).enumerate() {
+        *slot = tmp.get(len - 1 - i).copied().unwrap_or(b'0');
+    }
+    len
+}
+
+impl<'a> ResponseParser<'a> {
+    /// A parser for `response` to `op` of `model`, in the model's protocol.
+    pub fn new(
+        model: &'static ServiceModel,
+        op: &'static Operation,
+        response: Response<'a>,
+    ) -> Self {
+        let mut status_text = [0u8; 5];
+        let status_len = status_digits(response.status, &mut status_text);
+        ResponseParser {
+            model,
+            op,
+            protocol: model.metadata.protocol,
+            response,
+            status_text,
+            status_len,
+            json: JsonReader::new(MAX_BODY_DEPTH),
+            xml: XmlReader::new(model, MAX_BODY_DEPTH),
+        }
+    }
+
+    /// The protocol responses are read in.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// The response.
+    pub fn response(&self) -> &Response<'a> {
+        &self.response
+    }
+
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        headers::find(self.response.headers, name)
+    }
+
+    /// botocore's `RequestId`: `x-amzn-requestid`, else `x-amz-request-id`.
+    pub fn request_id(&self) -> Option<&'a str> {
+        self.header("x-amzn-requestid")
+            .or_else(|| self.header("x-amz-request-id"))
+    }
+
+    /// The status code as text, borrowed from the parser.
+    fn status_str(&self) -> &str {
+        let digits = self.status_text.get(..self.status_len).unwrap_or(&[]);
+        core::str::from_utf8(digits).unwrap_or("")
+    }
+
+    /// Parses the response: an output, or an error by the protocol's rules.
+    pub fn parse(&self) -> Result<Parsed<'_>, ParseError> {
+        let status = errors::effective_status(self);
+        if status >= 301 {
+            return errors::parse_error(self, status).map(Parsed::Error);
+        }
+        self.output().map(Parsed::Output)
+    }
+
+    /// Parses the response as the operation's output, whatever its status.
+    pub fn output(&self) -> Result<Output<'_>, ParseError> {
+        let shape = self.model.output_of(self.op);
+        let id = self.op.output;
+        let Some(out) = shape else {
+            return Ok(Output {
+                node: self.top(b"", None),
+                shape: None,
+                model: self.model,
+            });
+        };
+        if out
+            .members()
+            .iter()
+            .filter_map(|m| self.model.shape(m.target))
+            .any(|s| s.flags.contains(ShapeFlags::EVENT_STREAM))
+        {
+            return Err(ParseError::EventStream);
+        }
+        let span = self.output_span(out)?;
+        Ok(Output {
+            node: self.top(span, id),
+            shape,
+            model: self.model,
+        })
+    }
+
+    /// A top-level node over the structure `span` of shape `id`.
+    fn top<'s>(&'s self, span: &'s [u8], id: Option<ShapeId>) -> Node<'s> {
+        let low = id.map_or(tag::NO_SHAPE, |id| u32::from(id.0));
+        Node::new(span, tag::TOP | low, None, self)
+    }
+
+    /// The tag body readers give a structure span in this protocol.
+    fn body_struct_tag(&self) -> u32 {
+        match self.protocol {
+            Protocol::Json | Protocol::RestJson | Protocol::SmithyRpcV2Cbor => TAG_OBJECT,
+            Protocol::RestXml | Protocol::Query | Protocol::Ec2 => TAG_ELEMENT,
+        }
+    }
+
+    /// Whether the body holds nothing but whitespace.
+    fn body_is_blank(&self) -> bool {
+        self.response.body.trim_ascii().is_empty()
+    }
+
+    /// The span of the body that holds the output structure's members.
+    fn output_span(&self, out: &'static Shape) -> Result<&[u8], ParseError> {
+        let body = self.response.body;
+        match self.protocol {
+            Protocol::Json => Ok(self.json.root(body)?.raw()),
+            Protocol::RestJson => {
+                if raw_payload(self.model, out) || self.body_is_blank() {
+                    return Ok(b"");
+                }
+                Ok(self.json.root(body)?.raw())
+            }
+            Protocol::RestXml => {
+                if raw_payload(self.model, out) || self.body_is_blank() {
+                    return Ok(b"");
+                }
+                Ok(self.xml.root(body)?.raw())
+            }
+            Protocol::Ec2 => {
+                if self.body_is_blank() {
+                    return Ok(b"");
+                }
+                Ok(self.xml.root(body)?.raw())
+            }
+            Protocol::Query => {
+                if out.members().is_empty() || self.body_is_blank() {
+                    return Ok(b"");
+                }
+                let root = self.xml.root(body)?;
+                let mut name: heapless::String<160> = heapless::String::new();
+                name.push_str(self.op.name)
+                    .and_then(|()| name.push_str("Result"))
+                    .map_err(|()| ParseError::MissingResultWrapper)?;
+                let wrapper = self
+                    .xml
+                    .child(&root, &name)?
+                    .ok_or(ParseError::MissingResultWrapper)?;
+                Ok(wrapper.raw())
+            }
+            Protocol::SmithyRpcV2Cbor => Err(ParseError::UnsupportedProtocol(self.protocol)),
+        }
+    }
+}
+
+/// Whether `shape`'s payload member is a blob or string (the body as is).
+fn raw_payload(model: &'static ServiceModel, shape: &'static Shape) -> bool {
+    shape
+        .payload()
+        .and_then(|m| model.shape(m.target))
+        .is_some_and(|s| matches!(s.kind, ShapeKind::Blob | ShapeKind::String { .. }))
+}

@@ -1,0 +1,446 @@
+//! The dynamic face of response parsing: a parsed response written as JSON
+//! text, walking the output shape as botocore's parsers build their dict.
+//!
+//! Keys are member names (not wire names); absent and `null` members are left
+//! out; lists keep `null` items (botocore treats every list as sparse); blobs are
+//! base64 strings; timestamps are epoch seconds (an integer, or a fraction when
+//! the instant has one), the form botocore's protocol-test runner compares;
+//! non-finite floats are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`;
+//! documents are copied as they sit in the body. Errors are
+//! `{"Error": {"Code": …, "Message": …}, …exception members}`.
+//!
+//! The writer streams into a [`Sink`]; nothing is buffered beyond a few bytes.
+
+use core::fmt;
+
+use super::{Output, ServiceError, tag};
+use crate::format::json::TAG_NULL;
+use crate::format::number::{write_int, write_py_float};
+use crate::format::{Sink, WriteError};
+use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Node, Scalar, ScalarKind, Text};
+use crate::model::{MemberFlags, ServiceModel, Shape, ShapeFlags, ShapeKind};
+
+/// Deepest shape nesting the JSON writer follows.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Why a parsed response could not be written as JSON.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum ToJsonError {
+    /// A value in the response could not be decoded.
+    Decode(DecodeError),
+    /// The sink refused the bytes (usually: the buffer is full).
+    Write(WriteError),
+    /// The value nests deeper than [`MAX_JSON_DEPTH`].
+    TooDeep,
+    /// A member refers to a shape the model does not have.
+    UnknownShape,
+}
+
+impl fmt::Display for ToJsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ToJsonError::Decode(e) => write!(f, "cannot decode response value: {e}"),
+            ToJsonError::Write(e) => write!(f, "cannot write JSON: {e}"),
+            ToJsonError::TooDeep => f.write_str("response nests too deeply"),
+            ToJsonError::UnknownShape => f.write_str("member refers to an unknown shape"),
+        }
+    }
+}
+
+impl From<DecodeError> for ToJsonError {
+    fn from(e: DecodeError) -> Self {
+        ToJsonError::Decode(e)
+    }
+}
+
+impl From<WriteError> for ToJsonError {
+    fn from(e: WriteError) -> Self {
+        ToJsonError::Write(e)
+    }
+}
+
+impl Output<'_> {
+    /// Writes the output as a JSON object (`{}` when the operation has no output).
+    ///
+    /// ```
+    /// # use stratus_core::model::*;
+    /// # use stratus_core::protocol::parse::{Response, ResponseParser};
+    /// # use stratus_core::format::SliceSink;
+    /// # static SHAPES: [Shape; 0] = [];
+    /// # static OPS: [Operation; 1] = [Operation {
+    /// #     name: "Ping", snake_name: "ping", cli_name: "ping", http_method: HttpMethod::Post,
+    /// #     request_uri: "/", response_code: 200, host_prefix: None, input: None, output: None,
+    /// #     errors: &[], auth: &[AuthScheme::SigV4], flags: OperationFlags::EMPTY, traits: None,
+    /// # }];
+    /// # static MODEL: ServiceModel = ServiceModel {
+    /// #     name: "demo",
+    /// #     metadata: ServiceMetadata {
+    /// #         protocol: Protocol::Json, protocols: &[Protocol::Json], api_version: "2020-01-01",
+    /// #         endpoint_prefix: "demo", signing_name: "demo", service_id: "Demo",
+    /// #         target_prefix: Some("Demo"), json_version: Some("1.1"), xml_namespace: None,
+    /// #         global_endpoint: None, signature_version: SignatureVersion::V4,
+    /// #         auth: &[AuthScheme::SigV4], aws_query_compatible: false, checksum_format: None,
+    /// #     },
+    /// #     operations: &OPS, shapes: &SHAPES,
+    /// # };
+    /// let op = MODEL.operation("Ping").unwrap();
+    /// let parser = ResponseParser::new(&MODEL, op, Response { status: 200, headers: &[], body: b"{}" });
+    /// let mut buf = [0u8; 16];
+    /// let mut sink = SliceSink::new(&mut buf);
+    /// parser.output().unwrap().write_json(&mut sink).unwrap();
+    /// assert_eq!(sink.written(), b"{}");
+    /// ```
+    pub fn write_json<S: Sink>(&self, sink: &mut S) -> Result<(), ToJsonError> {
+        let mut w = Writer::new(sink, self.model);
+        match self.shape {
+            Some(shape) => w.value(&self.node, shape, 0),
+            None => {
+                w.sink.write_str("{}")?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl ServiceError<'_> {
+    /// Writes the error as botocore's parsed dict:
+    /// `{"Error": {"Code": …, "Message": …}}` plus the exception's members.
+    pub fn write_json<S: Sink>(&self, sink: &mut S) -> Result<(), ToJsonError> {
+        let mut w = Writer::new(sink, self.model);
+        w.begin('{')?;
+        w.key("Error")?;
+        w.begin('{')?;
+        w.key("Code")?;
+        w.text_str(self.code)?;
+        w.key("Message")?;
+        match self.message {
+            Some(m) => w.text(&m)?,
+            None => w.text_str("")?,
+        }
+        w.end('}')?;
+        if let Some(shape) = self.shape {
+            w.members(&self.node, shape, 0)?;
+        }
+        w.end('}')?;
+        Ok(())
+    }
+}
+
+struct Writer<'s, S: Sink> {
+    sink: &'s mut S,
+    model: &'static ServiceModel,
+    need_comma: bool,
+}
+
+fn base64_digit(c: u8) -> Option<u32> {
+    Some(u32::from(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    }))
+}
+
+/// Decodes base64 `text` in 4-character steps, handing each 1–3 bytes to `out`.
+fn base64_each(
+    text: &[u8],
+    mut out: impl FnMut(&[u8]) -> Result<(), ToJsonError>,
+) -> Result<(), ToJsonError> {
+    let text = match text {
+        [rest @ .., b'=', b'='] => rest,
+        [rest @ .., b'='] => rest,
+        _ => text,
+    };
+    if text.len() % 4 == 1 {
+        return Err(DecodeError::BadBase64.into());
+    }
+    for chunk in text.chunks(4) {
+        let mut acc = 0u32;
+        for &c in chunk {
+            acc = (acc << 6) | base64_digit(c).ok_or(DecodeError::BadBase64)?;
+        }
+        acc <<= 6 * (4 - chunk.len() as u32);
+        let bytes = acc.to_be_bytes();
+        let n = chunk.len() - 1;
+        out(bytes.get(1..1 + n).ok_or(DecodeError::BadBase64)?)?;
+    }
+    Ok(())
+}
+
+/// The name of the first member present in a union's body that the model
+/// does not know (a newer service's member), JSON's `__type` aside.
+fn unknown_union_tag<'a>(node: &Node<'a>) -> Result<Option<Text<'a>>, DecodeError> {
+    let raw = node.raw();
+    if raw.first() == Some(&b'<') {
+        let text = core::str::from_utf8(raw).map_err(|_| DecodeError::Malformed)?;
+        let mut depth = 0usize;
+        for token in xmlparser::Tokenizer::from_fragment(text, 0..text.len()) {
+            match token.map_err(|_| DecodeError::Malformed)? {
+                xmlparser::Token::ElementStart { local, .. } => {
+                    if depth == 1 {
+                        return Ok(Some(Text::new(local.as_str(), Escape::None)));
+                    }
+                    depth += 1;
+                }
+                xmlparser::Token::ElementEnd { end, .. } => match end {
+                    xmlparser::ElementEnd::Open => {}
+                    _ => depth = depth.saturating_sub(1),
+                },
+                _ => {}
+            }
+        }
+        return Ok(None);
+    }
+    if raw.first() != Some(&b'{') {
+        return Ok(None);
+    }
+    let reader = node.reader();
+    let mut cursor = 0;
+    while let Some((k, _)) = reader.next_entry(node, &mut cursor)? {
+        let key = k.text()?;
+        if !key.eq_str("__type") {
+            return Ok(Some(key));
+        }
+    }
+    Ok(None)
+}
+
+impl<'s, S: Sink> Writer<'s, S> {
+    fn new(sink: &'s mut S, model: &'static ServiceModel) -> Self {
+        Writer {
+            sink,
+            model,
+            need_comma: false,
+        }
+    }
+
+    fn before_value(&mut self) -> Result<(), WriteError> {
+        if self.need_comma {
+            self.sink.write_str(",")?;
+        }
+        self.need_comma = true;
+        Ok(())
+    }
+
+    fn begin(&mut self, c: char) -> Result<(), WriteError> {
+        self.before_value()?;
+        self.need_comma = false;
+        self.sink.write_str(if c == '{' { "{" } else { "[" })
+    }
+
+    fn end(&mut self, c: char) -> Result<(), WriteError> {
+        self.need_comma = true;
+        self.sink.write_str(if c == '}' { "}" } else { "]" })
+    }
+
+    fn key(&mut self, k: &str) -> Result<(), WriteError> {
+        self.text_str(k)?;
+        self.need_comma = false;
+        self.sink.write_str(":")
+    }
+
+    fn escaped_char(&mut self, c: char) -> Result<(), WriteError> {
+        match c {
+            '"' => self.sink.write_str("\\\""),
+            '\\' => self.sink.write_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let n = c as usize;
+                let hi = HEX.get(n >> 4).copied().unwrap_or(b'0');
+                let lo = HEX.get(n & 0xf).copied().unwrap_or(b'0');
+                self.sink.write_bytes(&[b'\\', b'u', b'0', b'0', hi, lo])
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                self.sink.write_str(c.encode_utf8(&mut buf))
+            }
+        }
+    }
+
+    fn text_str(&mut self, s: &str) -> Result<(), WriteError> {
+        self.before_value()?;
+        self.sink.write_str("\"")?;
+        for c in s.chars() {
+            self.escaped_char(c)?;
+        }
+        self.sink.write_str("\"")
+    }
+
+    fn text(&mut self, t: &Text<'_>) -> Result<(), ToJsonError> {
+        if let Some(plain) = t.as_plain() {
+            return Ok(self.text_str(plain)?);
+        }
+        self.before_value()?;
+        self.sink.write_str("\"")?;
+        for c in t.chars() {
+            self.escaped_char(c?)?;
+        }
+        Ok(self.sink.write_str("\"")?)
+    }
+
+    fn blob(&mut self, b: &Blob<'_>) -> Result<(), ToJsonError> {
+        self.before_value()?;
+        self.sink.write_str("\"")?;
+        match b.encoding() {
+            BlobEncoding::Raw => crate::format::number::write_base64(self.sink, b.raw())?,
+            BlobEncoding::Base64 => {
+                base64_each(b.raw(), |_| Ok(()))?;
+                self.sink.write_bytes(b.raw())?;
+            }
+        }
+        Ok(self.sink.write_str("\"")?)
+    }
+
+    fn float(&mut self, x: f64) -> Result<(), WriteError> {
+        if x.is_finite() {
+            self.before_value()?;
+            write_py_float(self.sink, x)
+        } else {
+            let name = if x.is_nan() {
+                "NaN"
+            } else if x > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            };
+            self.text_str(name)
+        }
+    }
+
+    fn shape(&self, member: &crate::model::Member) -> Result<&'static Shape, ToJsonError> {
+        self.model
+            .shape(member.target)
+            .ok_or(ToJsonError::UnknownShape)
+    }
+
+    /// The members of structure `node` as `"Name": value` pairs, into the open object.
+    fn members(
+        &mut self,
+        node: &Node<'_>,
+        shape: &'static Shape,
+        depth: usize,
+    ) -> Result<(), ToJsonError> {
+        let mut written = 0usize;
+        for m in shape.members() {
+            let Some(child) = node.member(m)? else {
+                continue;
+            };
+            written += 1;
+            let target = self.shape(m)?;
+            self.key(m.name)?;
+            if m.flags.contains(MemberFlags::JSON_VALUE) && child.tag() == tag::HEADER {
+                self.json_value_header(child.raw())?;
+            } else {
+                self.value(&child, target, depth + 1)?;
+            }
+        }
+        let union = written == 0 && shape.flags.contains(ShapeFlags::UNION);
+        if union && let Some(name) = unknown_union_tag(node)? {
+            // botocore's `_handle_unknown_tagged_union_member`.
+            self.key("SDK_UNKNOWN_MEMBER")?;
+            self.begin('{')?;
+            self.key("name")?;
+            self.text(&name)?;
+            self.end('}')?;
+        }
+        Ok(())
+    }
+
+    /// A `jsonvalue` header: base64 of JSON text, copied out decoded.
+    fn json_value_header(&mut self, raw: &[u8]) -> Result<(), ToJsonError> {
+        self.before_value()?;
+        let sink = &mut *self.sink;
+        base64_each(raw.trim_ascii(), |bytes| Ok(sink.write_bytes(bytes)?))
+    }
+
+    fn value(
+        &mut self,
+        node: &Node<'_>,
+        shape: &'static Shape,
+        depth: usize,
+    ) -> Result<(), ToJsonError> {
+        if depth > MAX_JSON_DEPTH {
+            return Err(ToJsonError::TooDeep);
+        }
+        if node.tag() == TAG_NULL && node.raw() == b"null" {
+            self.before_value()?;
+            self.sink.write_str("null")?;
+            return Ok(());
+        }
+        match shape.kind {
+            ShapeKind::Structure { .. } => {
+                self.begin('{')?;
+                self.members(node, shape, depth)?;
+                self.end('}')?;
+            }
+            ShapeKind::List { member } => {
+                let item_shape = self.shape(member)?;
+                self.begin('[')?;
+                let reader = node.reader();
+                let mut cursor = 0;
+                while let Some(item) = reader.next_item(node, &mut cursor)? {
+                    self.value(&item, item_shape, depth + 1)?;
+                }
+                self.end(']')?;
+            }
+            ShapeKind::Map { key, value } => {
+                self.shape(key)?;
+                let value_shape = self.shape(value)?;
+                self.begin('{')?;
+                let reader = node.reader();
+                let mut cursor = 0;
+                while let Some((k, v)) = reader.next_entry(node, &mut cursor)? {
+                    self.text(&k.text()?)?;
+                    self.need_comma = false;
+                    self.sink.write_str(":")?;
+                    self.value(&v, value_shape, depth + 1)?;
+                }
+                self.end('}')?;
+            }
+            ShapeKind::String { .. } => self.text(&node.text()?)?,
+            ShapeKind::Integer | ShapeKind::Long => match node.scalar(ScalarKind::Int)? {
+                Scalar::Int(n) => {
+                    self.before_value()?;
+                    write_int(self.sink, n)?;
+                }
+                _ => return Err(DecodeError::WrongType.into()),
+            },
+            ShapeKind::Float | ShapeKind::Double => match node.scalar(ScalarKind::Float)? {
+                Scalar::Float(x) => self.float(x)?,
+                _ => return Err(DecodeError::WrongType.into()),
+            },
+            ShapeKind::Boolean => match node.scalar(ScalarKind::Bool)? {
+                Scalar::Bool(b) => {
+                    self.before_value()?;
+                    self.sink.write_str(if b { "true" } else { "false" })?;
+                }
+                _ => return Err(DecodeError::WrongType.into()),
+            },
+            ShapeKind::Blob => match node.scalar(ScalarKind::Blob)? {
+                Scalar::Blob(b) => self.blob(&b)?,
+                _ => return Err(DecodeError::WrongType.into()),
+            },
+            ShapeKind::Timestamp => {
+                let t = node.timestamp(shape.timestamp_format)?;
+                self.before_value()?;
+                if t.nanos == 0 {
+                    write_int(self.sink, t.secs)?;
+                } else {
+                    let x = t.secs as f64 + f64::from(t.nanos) / 1e9;
+                    write_py_float(self.sink, x)?;
+                }
+            }
+            ShapeKind::Document => match node.scalar(ScalarKind::Document)? {
+                Scalar::Document(d) => {
+                    self.before_value()?;
+                    self.sink.write_str(d)?;
+                }
+                _ => return Err(DecodeError::WrongType.into()),
+            },
+        }
+        Ok(())
+    }
+}
