@@ -3,3 +3,5 @@
 //! `rest-xml`, `query`, `ec2` and `smithy-rpc-v2-cbor`, without a heap.
 
 pub mod parse;
+pub mod serialize;
+pub mod validate;

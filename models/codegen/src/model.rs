@@ -397,6 +397,13 @@ fn flags(o: &Map<String, Value>, table: &[(&str, u16)]) -> u16 {
 }
 
 fn xml_ns(v: Option<&Value>) -> Option<XmlNs> {
+    // botocore accepts a bare URI string as well as `{prefix, uri}`.
+    if let Some(uri) = v?.as_str() {
+        return Some(XmlNs {
+            prefix: None,
+            uri: uri.to_string(),
+        });
+    }
     let o = v?.as_object()?;
     Some(XmlNs {
         prefix: opt_str(o, "prefix"),

@@ -1,0 +1,372 @@
+//! Request serialization for the six protocols, driven by the static model
+//! tables and writing into one caller-provided buffer.
+//!
+//! [`serialize`] walks the input through the [`StructValue`] seam (so typed
+//! inputs and dynamic [`JsonInput`](crate::format::json::JsonInput)s go through
+//! the same code) and returns a [`SerializedRequest`]: method, request target
+//! (path and query), host prefix, headers and body, all borrowed from the buffer
+//! — except a blob or string payload (`payload` member of a rest protocol),
+//! which is borrowed from the input and never copied.
+//!
+//! What it matches is botocore's `serialize.py`: member names, URI escaping
+//! (greedy labels keep `/`), query and header formats, timestamps per location,
+//! base64 blobs, empty bodies. Idempotency tokens come from a caller's
+//! [`TokenSource`], so tests are deterministic.
+
+mod cbor;
+mod json;
+mod out;
+mod query;
+mod rest;
+mod xml;
+
+use core::fmt;
+
+use crate::format::WriteError;
+use crate::format::timestamp::Precision;
+use crate::model::{
+    HttpMethod, Member, MemberFlags, Operation, Protocol, ServiceModel, Shape, ShapeFlags,
+    StructValue, Value,
+};
+
+pub use out::Span;
+
+/// Most headers a serialized request carries.
+pub const MAX_HEADERS: usize = 32;
+
+/// Deepest nesting of structures, lists and maps serialized.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why a request could not be serialized.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum SerializeError {
+    /// The request does not fit in the buffer.
+    BufferFull,
+    /// A value has no encoding in this protocol (e.g. a timestamp out of range).
+    Unrepresentable,
+    /// A structure, list or map was given where the model wants a scalar.
+    NotAScalar,
+    /// A value's kind does not match its shape (e.g. a list for a string shape).
+    WrongKind(&'static str),
+    /// The URI label named here has no value (botocore raises a KeyError).
+    MissingUriLabel(&'static str),
+    /// The host label named here is unset or not `[A-Za-z0-9.-]+`.
+    InvalidHostLabel(&'static str),
+    /// Input nests deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// More than [`MAX_HEADERS`] headers.
+    TooManyHeaders,
+    /// The model refers to a shape it does not have.
+    BadModel,
+    /// Parameter validation failed (see [`validate`](crate::protocol::validate)).
+    Invalid(crate::protocol::validate::ValidationError),
+}
+
+impl From<WriteError> for SerializeError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Full => SerializeError::BufferFull,
+            WriteError::Fmt | WriteError::Unrepresentable => SerializeError::Unrepresentable,
+        }
+    }
+}
+
+impl fmt::Display for SerializeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SerializeError::BufferFull => f.write_str("request does not fit in the buffer"),
+            SerializeError::Unrepresentable => {
+                f.write_str("a value cannot be written in this protocol")
+            }
+            SerializeError::NotAScalar => {
+                f.write_str("a structure, list or map was given where a scalar belongs")
+            }
+            SerializeError::WrongKind(m) => write!(f, "{m}: value does not match its shape"),
+            SerializeError::MissingUriLabel(m) => write!(f, "URI label {m} has no value"),
+            SerializeError::InvalidHostLabel(m) => write!(
+                f,
+                "invalid value for host label {m}: must contain only alphanumeric characters, hyphen, or period"
+            ),
+            SerializeError::TooDeep => write!(f, "input nests deeper than {MAX_DEPTH}"),
+            SerializeError::TooManyHeaders => write!(f, "more than {MAX_HEADERS} headers"),
+            SerializeError::BadModel => f.write_str("the model refers to a missing shape"),
+            SerializeError::Invalid(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Makes idempotency tokens (botocore: `uuid4()`), for members with the
+/// `idempotencyToken` trait the caller left unset.
+pub trait TokenSource {
+    /// Writes a fresh token (a UUID's 36 characters) into `out`.
+    fn token(&self, out: &mut [u8; 36]);
+}
+
+/// A token source that always returns the same token (tests).
+///
+/// ```
+/// use stratus_core::protocol::serialize::{FixedToken, TokenSource};
+/// let mut t = [0u8; 36];
+/// FixedToken(*b"00000000-0000-4000-8000-000000000000").token(&mut t);
+/// assert_eq!(&t[..8], b"00000000");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct FixedToken(pub [u8; 36]);
+
+impl TokenSource for FixedToken {
+    fn token(&self, out: &mut [u8; 36]) {
+        *out = self.0;
+    }
+}
+
+/// Choices that change the serialized bytes.
+#[derive(Clone, Copy)]
+pub struct SerializeOptions<'a> {
+    /// Validate the input first, as botocore's `ParamValidator` (default: on).
+    pub validate: bool,
+    /// Where idempotency tokens come from; `None` leaves unset token members unset.
+    pub tokens: Option<&'a dyn TokenSource>,
+    /// Sub-second precision of timestamps (botocore's `timestamp_precision`).
+    pub precision: Precision,
+}
+
+impl Default for SerializeOptions<'_> {
+    fn default() -> Self {
+        SerializeOptions {
+            validate: true,
+            tokens: None,
+            precision: Precision::Micros,
+        }
+    }
+}
+
+impl fmt::Debug for SerializeOptions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SerializeOptions")
+            .field("validate", &self.validate)
+            .field("tokens", &self.tokens.is_some())
+            .field("precision", &self.precision)
+            .finish()
+    }
+}
+
+/// Where the body is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BodyRef<'b> {
+    /// No body.
+    Empty,
+    /// Written into the request buffer.
+    Written(Span),
+    /// A blob or string payload member, borrowed from the input (not copied).
+    Payload(&'b [u8]),
+}
+
+/// A serialized request; every text is borrowed from the caller's buffer.
+#[derive(Clone)]
+pub struct SerializedRequest<'b> {
+    /// The HTTP method.
+    pub method: HttpMethod,
+    buf: &'b [u8],
+    target: Span,
+    host_prefix: Option<Span>,
+    headers: heapless::Vec<(Span, Span), MAX_HEADERS>,
+    body: BodyRef<'b>,
+}
+
+fn text(buf: &[u8], span: Span) -> &str {
+    core::str::from_utf8(span.of(buf)).unwrap_or("")
+}
+
+impl<'b> SerializedRequest<'b> {
+    /// Path and query, e.g. `/bucket/key?uploads&max-uploads=5`.
+    pub fn target(&self) -> &'b str {
+        text(self.buf, self.target)
+    }
+
+    /// The path part of [`target`](Self::target).
+    pub fn path(&self) -> &'b str {
+        let t = self.target();
+        t.split_once('?').map_or(t, |(p, _)| p)
+    }
+
+    /// The query part of [`target`](Self::target), without `?` (empty if none).
+    pub fn query(&self) -> &'b str {
+        self.target().split_once('?').map_or("", |(_, q)| q)
+    }
+
+    /// The expanded `endpoint.hostPrefix`, e.g. `foo.data.`.
+    pub fn host_prefix(&self) -> Option<&'b str> {
+        self.host_prefix.map(|s| text(self.buf, s))
+    }
+
+    /// Headers as `(name, value)`, in the order they were added.
+    pub fn headers(&self) -> impl Iterator<Item = (&'b str, &'b str)> + '_ {
+        let buf = self.buf;
+        self.headers
+            .iter()
+            .map(move |(n, v)| (text(buf, *n), text(buf, *v)))
+    }
+
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&'b str> {
+        self.headers()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The body bytes (written or borrowed from the input).
+    pub fn body(&self) -> &'b [u8] {
+        match self.body {
+            BodyRef::Empty => &[],
+            BodyRef::Written(s) => s.of(self.buf),
+            BodyRef::Payload(p) => p,
+        }
+    }
+
+    /// Where the body is.
+    pub fn body_ref(&self) -> BodyRef<'b> {
+        self.body
+    }
+}
+
+impl fmt::Debug for SerializedRequest<'_> {
+    // Header values and bodies may carry secrets: show names and sizes only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SerializedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path())
+            .field("query_bytes", &self.query().len())
+            .field("headers", &self.headers.len())
+            .field("body_bytes", &self.body().len())
+            .finish()
+    }
+}
+
+/// State shared by the protocol serializers while one request is built.
+pub(crate) struct Ctx<'o> {
+    pub(crate) model: &'static ServiceModel,
+    pub(crate) op: &'static Operation,
+    pub(crate) precision: Precision,
+    /// A token for top-level idempotency-token members left unset.
+    pub(crate) token: Option<&'o str>,
+    pub(crate) headers: heapless::Vec<(Span, Span), MAX_HEADERS>,
+}
+
+impl Ctx<'_> {
+    /// The shape a member targets.
+    pub(crate) fn target(&self, m: &Member) -> Result<&'static Shape, SerializeError> {
+        self.model.shape(m.target).ok_or(SerializeError::BadModel)
+    }
+
+    /// Adds a header whose name and value are written into `out`.
+    pub(crate) fn header(
+        &mut self,
+        out: &mut out::Out<'_>,
+        name: &str,
+        value: impl FnOnce(&mut out::Out<'_>) -> Result<(), SerializeError>,
+    ) -> Result<(), SerializeError> {
+        use crate::format::Sink;
+        let n0 = out.pos();
+        out.write_str(name)?;
+        let name_span = out.since(n0);
+        let v0 = out.pos();
+        value(out)?;
+        let value_span = out.since(v0);
+        self.headers
+            .push((name_span, value_span))
+            .map_err(|_| SerializeError::TooManyHeaders)
+    }
+
+    /// Whether a header named `name` was added (case-insensitive).
+    pub(crate) fn has_header(&self, out: &out::Out<'_>, name: &str) -> bool {
+        let buf = out.written();
+        self.headers
+            .iter()
+            .any(|(n, _)| n.of(buf).eq_ignore_ascii_case(name.as_bytes()))
+    }
+}
+
+/// A member's name on the wire: the member's `locationName`, else the target
+/// shape's, else the member name (botocore merges both into `serialization`).
+pub(crate) fn wire_name(m: &Member, target: &Shape) -> &'static str {
+    m.location_name
+        .or_else(|| target.xml.and_then(|x| x.location_name))
+        .unwrap_or(m.name)
+}
+
+/// Whether a list or map is flattened (on the member or on its shape).
+pub(crate) fn is_flattened(m: &Member, target: &Shape) -> bool {
+    m.flags.contains(MemberFlags::FLATTENED) || target.flags.contains(ShapeFlags::FLATTENED)
+}
+
+/// Member `i` of a top-level input, with an idempotency token filled in.
+pub(crate) fn top_member<'v>(
+    input: &'v dyn StructValue,
+    i: usize,
+    m: &Member,
+    token: Option<&'v str>,
+) -> Option<Value<'v>> {
+    match input.member(i) {
+        Some(v) => Some(v),
+        None if m.flags.contains(MemberFlags::IDEMPOTENCY_TOKEN) => token.map(Value::Str),
+        None => None,
+    }
+}
+
+/// Serializes `input` for `op` of `service` into `buf`.
+///
+/// The protocol is the service's `metadata.protocol`. Validation runs first
+/// unless `opts.validate` is off.
+pub fn serialize<'b>(
+    service: &'static ServiceModel,
+    op: &'static Operation,
+    input: &'b dyn StructValue,
+    opts: &SerializeOptions<'_>,
+    buf: &'b mut [u8],
+) -> Result<SerializedRequest<'b>, SerializeError> {
+    if opts.validate
+        && let Some(shape) = service.input_of(op)
+    {
+        crate::protocol::validate::validate(service, shape, input)
+            .map_err(SerializeError::Invalid)?;
+    }
+    let mut token_buf = [0u8; 36];
+    let token = match opts.tokens {
+        Some(src) => {
+            src.token(&mut token_buf);
+            core::str::from_utf8(&token_buf).ok()
+        }
+        None => None,
+    };
+    let mut out = out::Out::new(buf);
+    let mut cx = Ctx {
+        model: service,
+        op,
+        precision: opts.precision,
+        token,
+        headers: heapless::Vec::new(),
+    };
+    let parts = match service.metadata.protocol {
+        Protocol::Json => json::serialize_rpc(&mut cx, input, &mut out)?,
+        Protocol::RestJson | Protocol::RestXml => rest::serialize(&mut cx, input, &mut out)?,
+        Protocol::Query | Protocol::Ec2 => query::serialize(&mut cx, input, &mut out)?,
+        Protocol::SmithyRpcV2Cbor => cbor::serialize(&mut cx, input, &mut out)?,
+    };
+    let host_prefix = rest::host_prefix(&mut cx, input, &mut out)?;
+    let headers = core::mem::take(&mut cx.headers);
+    Ok(SerializedRequest {
+        method: op.http_method,
+        buf: out.finish(),
+        target: parts.target,
+        host_prefix,
+        headers,
+        body: parts.body,
+    })
+}
+
+/// What a protocol serializer produced besides headers.
+pub(crate) struct Parts<'b> {
+    pub(crate) target: Span,
+    pub(crate) body: BodyRef<'b>,
+}

@@ -1,0 +1,452 @@
+//! The HTTP bindings shared by `rest-json` and `rest-xml` (botocore's
+//! `BaseRestSerializer`): URI labels, query string, headers, prefix headers and
+//! the payload; plus the host prefix every protocol expands.
+
+use crate::format::Sink;
+use crate::format::WriteError;
+use crate::format::number::write_base64;
+use crate::format::timestamp::Precision;
+use crate::model::{
+    Location, MemberFlags, Protocol, Shape, ShapeKind, StructValue, TimestampFormat, Value,
+};
+
+use super::out::{Out, PercentEncode, Span, write_scalar_text};
+use super::{BodyRef, Ctx, Parts, SerializeError, json, top_member, wire_name, xml};
+
+pub(super) fn serialize<'b>(
+    cx: &mut Ctx<'_>,
+    input: &'b dyn StructValue,
+    out: &mut Out<'b>,
+) -> Result<Parts<'b>, SerializeError> {
+    let Some(shape) = cx.model.input_of(cx.op) else {
+        let t0 = out.pos();
+        out.write_str(cx.op.request_uri)?;
+        return Ok(Parts {
+            target: out.since(t0),
+            body: BodyRef::Empty,
+        });
+    };
+    let t0 = out.pos();
+    render_uri(cx, shape, input, out)?;
+    write_query(cx, shape, input, out)?;
+    let target = out.since(t0);
+    write_headers(cx, shape, input, out)?;
+    let (body, streaming) = write_payload(cx, shape, input, out)?;
+    let has_body = match body {
+        BodyRef::Empty => false,
+        BodyRef::Written(s) => !s.is_empty(),
+        BodyRef::Payload(p) => !p.is_empty(),
+    };
+    if cx.model.metadata.protocol == Protocol::RestJson
+        && !streaming
+        && has_body
+        && !cx.has_header(out, "Content-Type")
+    {
+        cx.header(
+            out,
+            "Content-Type",
+            |o| Ok(o.write_str("application/json")?),
+        )?;
+    }
+    Ok(Parts { target, body })
+}
+
+/// `requestUri` with each `{Label}` replaced by its member's value,
+/// percent-encoded (`{Label+}` keeps `/`).
+fn render_uri(
+    cx: &Ctx<'_>,
+    shape: &'static Shape,
+    input: &dyn StructValue,
+    out: &mut Out<'_>,
+) -> Result<(), SerializeError> {
+    let mut rest = cx.op.request_uri;
+    while let Some(open) = rest.find('{') {
+        out.write_str(rest.get(..open).unwrap_or(""))?;
+        let after = rest.get(open + 1..).unwrap_or("");
+        let close = after.find('}').ok_or(SerializeError::BadModel)?;
+        let label = after.get(..close).unwrap_or("");
+        rest = after.get(close + 1..).unwrap_or("");
+        let (name, greedy) = match label.strip_suffix('+') {
+            Some(n) => (n, true),
+            None => (label, false),
+        };
+        let (i, m) = shape
+            .members()
+            .iter()
+            .enumerate()
+            .find(|(_, m)| m.location == Location::Uri && m.wire_name() == name)
+            .ok_or(SerializeError::BadModel)?;
+        let v = top_member(input, i, m, cx.token).ok_or(SerializeError::MissingUriLabel(m.name))?;
+        let t = cx.target(m)?;
+        let mut enc = PercentEncode {
+            inner: out,
+            keep_slash: greedy,
+        };
+        write_scalar_text(&mut enc, v, t, TimestampFormat::Iso8601, cx.precision)?;
+    }
+    out.write_str(rest)?;
+    Ok(())
+}
+
+/// One `key=value` pair of the query string, both percent-encoded.
+fn query_pair(
+    out: &mut Out<'_>,
+    first: &mut bool,
+    key: &str,
+    value: impl FnOnce(&mut PercentEncode<'_, Out<'_>>) -> Result<(), SerializeError>,
+) -> Result<(), SerializeError> {
+    out.write_str(if *first { "?" } else { "&" })?;
+    *first = false;
+    PercentEncode {
+        inner: &mut *out,
+        keep_slash: false,
+    }
+    .write_str(key)?;
+    out.write_str("=")?;
+    let mut enc = PercentEncode {
+        inner: out,
+        keep_slash: false,
+    };
+    value(&mut enc)
+}
+
+fn write_query(
+    cx: &Ctx<'_>,
+    shape: &'static Shape,
+    input: &dyn StructValue,
+    out: &mut Out<'_>,
+) -> Result<(), SerializeError> {
+    let mut first = !cx.op.request_uri.contains('?');
+    let prec = cx.precision;
+    for (i, m) in shape.members().iter().enumerate() {
+        if m.location != Location::QueryString {
+            continue;
+        }
+        let Some(v) = top_member(input, i, m, cx.token) else {
+            continue;
+        };
+        let t = cx.target(m)?;
+        let key = m.wire_name();
+        match (v, &t.kind) {
+            (Value::List(lv), ShapeKind::List { member }) => {
+                let et = cx.target(member)?;
+                for j in 0..lv.len() {
+                    if let Some(e) = lv.get(j) {
+                        query_pair(out, &mut first, key, |s| {
+                            write_scalar_text(s, e, et, TimestampFormat::Iso8601, prec)
+                        })?;
+                    }
+                }
+            }
+            (Value::Map(mv), ShapeKind::Map { value: vm, .. }) => {
+                let vt = cx.target(vm)?;
+                for j in 0..mv.len() {
+                    let Some((k, e)) = mv.entry(j) else { continue };
+                    if named_query_param_set(cx, shape, input, k) {
+                        // A modelled query member of the same name is sent instead.
+                        continue;
+                    }
+                    match (e, &vt.kind) {
+                        (Value::List(lv), ShapeKind::List { member }) => {
+                            let et = cx.target(member)?;
+                            for n in 0..lv.len() {
+                                if let Some(x) = lv.get(n) {
+                                    query_pair(out, &mut first, k, |s| {
+                                        write_scalar_text(s, x, et, TimestampFormat::Iso8601, prec)
+                                    })?;
+                                }
+                            }
+                        }
+                        _ => query_pair(out, &mut first, k, |s| {
+                            write_scalar_text(s, e, vt, TimestampFormat::Iso8601, prec)
+                        })?,
+                    }
+                }
+            }
+            _ => query_pair(out, &mut first, key, |s| {
+                write_scalar_text(s, v, t, TimestampFormat::Iso8601, prec)
+            })?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether a `querystring` member (not a map) with wire name `key` is set.
+fn named_query_param_set(
+    cx: &Ctx<'_>,
+    shape: &'static Shape,
+    input: &dyn StructValue,
+    key: &str,
+) -> bool {
+    shape.members().iter().enumerate().any(|(i, m)| {
+        m.location == Location::QueryString
+            && m.wire_name() == key
+            && !matches!(
+                top_member(input, i, m, cx.token),
+                None | Some(Value::Map(_))
+            )
+    })
+}
+
+/// Base64-encodes what is written through it (buffers up to two bytes).
+struct Base64Sink<'s, S: Sink + ?Sized> {
+    inner: &'s mut S,
+    pending: [u8; 3],
+    n: usize,
+}
+
+impl<S: Sink + ?Sized> Sink for Base64Sink<'_, S> {
+    fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        for &b in bytes {
+            if let Some(slot) = self.pending.get_mut(self.n) {
+                *slot = b;
+            }
+            self.n += 1;
+            if self.n == 3 {
+                write_base64(self.inner, &self.pending)?;
+                self.n = 0;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<S: Sink + ?Sized> Base64Sink<'_, S> {
+    fn finish(self) -> Result<(), WriteError> {
+        write_base64(self.inner, self.pending.get(..self.n).unwrap_or(&[]))
+    }
+}
+
+/// A header value: lists joined by `,` (strings quoted when they hold `"` or
+/// `,`), `jsonvalue` as base64 of compact JSON, timestamps in RFC 822 (or the
+/// shape's format) in whole seconds, other scalars as text.
+fn header_value(
+    cx: &Ctx<'_>,
+    m_flags: MemberFlags,
+    t: &'static Shape,
+    v: Value<'_>,
+    out: &mut Out<'_>,
+) -> Result<(), SerializeError> {
+    match (v, &t.kind) {
+        (Value::List(lv), ShapeKind::List { member }) => {
+            let et = cx.target(member)?;
+            let mut first = true;
+            for j in 0..lv.len() {
+                let Some(e) = lv.get(j) else { continue };
+                if !first {
+                    out.write_str(",")?;
+                }
+                first = false;
+                match e {
+                    Value::Str(s) if s.contains('"') || s.contains(',') => {
+                        out.write_str("\"")?;
+                        let mut parts = s.split('"');
+                        if let Some(p) = parts.next() {
+                            out.write_str(p)?;
+                        }
+                        for p in parts {
+                            out.write_str("\\\"")?;
+                            out.write_str(p)?;
+                        }
+                        out.write_str("\"")?;
+                    }
+                    _ => header_value(cx, MemberFlags::EMPTY, et, e, out)?,
+                }
+            }
+            Ok(())
+        }
+        _ if m_flags.contains(MemberFlags::JSON_VALUE) => {
+            let mut b64 = Base64Sink {
+                inner: out,
+                pending: [0; 3],
+                n: 0,
+            };
+            json::write_compact(cx, &mut b64, t, v)?;
+            Ok(b64.finish()?)
+        }
+        (Value::Timestamp(ts), _) => {
+            let whole = crate::time::Timestamp {
+                secs: ts.secs,
+                nanos: 0,
+            };
+            write_scalar_text(
+                out,
+                Value::Timestamp(whole),
+                t,
+                TimestampFormat::Rfc822,
+                Precision::Micros,
+            )
+        }
+        _ => write_scalar_text(out, v, t, TimestampFormat::Rfc822, cx.precision),
+    }
+}
+
+fn write_headers(
+    cx: &mut Ctx<'_>,
+    shape: &'static Shape,
+    input: &dyn StructValue,
+    out: &mut Out<'_>,
+) -> Result<(), SerializeError> {
+    for (i, m) in shape.members().iter().enumerate() {
+        let Some(v) = top_member(input, i, m, cx.token) else {
+            continue;
+        };
+        let t = cx.target(m)?;
+        match m.location {
+            Location::Header => {
+                if let Value::List(lv) = v
+                    && lv.is_empty()
+                {
+                    continue;
+                }
+                let ctx: &Ctx<'_> = cx;
+                let (n0, name) = (out.pos(), m.wire_name());
+                out.write_str(name)?;
+                let name_span = out.since(n0);
+                let v0 = out.pos();
+                header_value(ctx, m.flags, t, v, out)?;
+                let value_span = out.since(v0);
+                push(cx, name_span, value_span)?;
+            }
+            Location::Headers => {
+                let Value::Map(mv) = v else {
+                    return Err(SerializeError::WrongKind(m.name));
+                };
+                for j in 0..mv.len() {
+                    let Some((k, e)) = mv.entry(j) else { continue };
+                    let n0 = out.pos();
+                    out.write_str(m.wire_name())?;
+                    out.write_str(k)?;
+                    let name_span = out.since(n0);
+                    let v0 = out.pos();
+                    write_scalar_text(out, e, t, TimestampFormat::Rfc822, cx.precision)?;
+                    let value_span = out.since(v0);
+                    push(cx, name_span, value_span)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn push(cx: &mut Ctx<'_>, name: Span, value: Span) -> Result<(), SerializeError> {
+    cx.headers
+        .push((name, value))
+        .map_err(|_| SerializeError::TooManyHeaders)
+}
+
+/// The body: a blob / string payload borrowed from the input; a structure
+/// payload or the body members serialized; `{}` (rest-json) when the input
+/// has body members but none is set. Returns whether the payload streams.
+fn write_payload<'b>(
+    cx: &Ctx<'_>,
+    shape: &'static Shape,
+    input: &'b dyn StructValue,
+    out: &mut Out<'b>,
+) -> Result<(BodyRef<'b>, bool), SerializeError> {
+    let json = cx.model.metadata.protocol == Protocol::RestJson;
+    if let (
+        Some(pm),
+        ShapeKind::Structure {
+            payload: Some(p), ..
+        },
+    ) = (shape.payload(), &shape.kind)
+    {
+        let t = cx.target(pm)?;
+        let value = input.member(usize::from(*p));
+        if matches!(t.kind, ShapeKind::Blob | ShapeKind::String { .. }) {
+            let body = match value {
+                Some(Value::Blob(b)) => BodyRef::Payload(b),
+                Some(Value::Str(s)) => BodyRef::Payload(s.as_bytes()),
+                Some(_) => return Err(SerializeError::WrongKind(pm.name)),
+                None => BodyRef::Empty,
+            };
+            return Ok((body, true));
+        }
+        let body = match value {
+            Some(v) if json => BodyRef::Written(json::write_body(cx, out, t, v)?),
+            Some(v) => BodyRef::Written(xml::write_root(
+                cx,
+                out,
+                wire_name(pm, t),
+                pm.xml_namespace(),
+                t,
+                v,
+                None,
+            )?),
+            None if json => {
+                let b0 = out.pos();
+                out.write_str("{}")?;
+                BodyRef::Written(out.since(b0))
+            }
+            None => BodyRef::Empty,
+        };
+        return Ok((body, false));
+    }
+    let members = shape.members();
+    let any_set = members
+        .iter()
+        .enumerate()
+        .any(|(i, m)| m.location == Location::Body && top_member(input, i, m, cx.token).is_some());
+    let body = if any_set {
+        let b0 = out.pos();
+        if json {
+            json::write_top(cx, out, shape, input, |l| l == Location::Body)?;
+        } else {
+            let root = shape
+                .xml
+                .and_then(|x| x.location_name)
+                .unwrap_or(shape.name);
+            xml::write_root(
+                cx,
+                out,
+                root,
+                None,
+                shape,
+                Value::Struct(input),
+                Some(cx.token),
+            )?;
+        }
+        BodyRef::Written(out.since(b0))
+    } else if json && members.iter().any(|m| m.location == Location::Body) {
+        let b0 = out.pos();
+        out.write_str("{}")?;
+        BodyRef::Written(out.since(b0))
+    } else {
+        BodyRef::Empty
+    };
+    Ok((body, false))
+}
+
+/// `endpoint.hostPrefix` with each `{Member}` replaced by its `hostLabel`
+/// member's value, which must match `[A-Za-z0-9.-]+`.
+pub(super) fn host_prefix(
+    cx: &mut Ctx<'_>,
+    input: &dyn StructValue,
+    out: &mut Out<'_>,
+) -> Result<Option<Span>, SerializeError> {
+    let Some(template) = cx.op.host_prefix else {
+        return Ok(None);
+    };
+    let shape = cx.model.input_of(cx.op);
+    let p0 = out.pos();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.write_str(rest.get(..open).unwrap_or(""))?;
+        let after = rest.get(open + 1..).unwrap_or("");
+        let close = after.find('}').ok_or(SerializeError::BadModel)?;
+        let name = after.get(..close).unwrap_or("");
+        rest = after.get(close + 1..).unwrap_or("");
+        let (i, m) = shape
+            .and_then(|s| s.member(name))
+            .ok_or(SerializeError::BadModel)?;
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+        match top_member(input, i, m, cx.token) {
+            Some(Value::Str(s)) if !s.is_empty() && s.chars().all(ok_char) => out.write_str(s)?,
+            _ => return Err(SerializeError::InvalidHostLabel(m.name)),
+        }
+    }
+    out.write_str(rest)?;
+    Ok(Some(out.since(p0)))
+}
