@@ -244,8 +244,12 @@ fn json_text<'a>(root: &Node<'a>, member: &'static Member) -> Option<Text<'a>> {
 
 fn json_error<'a>(p: &'a ResponseParser<'_>, rest: bool) -> Found<'a> {
     let body = p.response.body;
-    let root = match p.json.root(body) {
-        Ok(root) if root.tag() == TAG_OBJECT => Some(root),
+    let (root, object_tag) = match p.protocol {
+        Protocol::SmithyRpcV2Cbor => (p.cbor.root(body), super::CBOR_MAP),
+        _ => (p.json.root(body), TAG_OBJECT),
+    };
+    let root = match root {
+        Ok(root) if root.tag() == object_tag => Some(root),
         Ok(_) => None,
         Err(_) => {
             // botocore keeps an unreadable body as the message.

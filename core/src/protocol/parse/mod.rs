@@ -57,6 +57,7 @@ mod to_json;
 
 use core::fmt;
 
+use crate::format::cbor::CborReader;
 use crate::format::json::{JsonReader, TAG_OBJECT};
 use crate::format::xml::{TAG_ELEMENT, XmlReader};
 use crate::model::view::{DecodeError, Node};
@@ -90,8 +91,6 @@ pub enum ParseError {
     /// The output is an event stream, which is read by the event-stream decoder,
     /// not by this parser.
     EventStream,
-    /// The protocol has no body reader yet (`smithy-rpc-v2-cbor`).
-    UnsupportedProtocol(Protocol),
 }
 
 impl fmt::Display for ParseError {
@@ -102,9 +101,6 @@ impl fmt::Display for ParseError {
                 f.write_str("query response lacks its <OperationResult> element")
             }
             ParseError::EventStream => f.write_str("event-stream output is not parsed here"),
-            ParseError::UnsupportedProtocol(p) => {
-                write!(f, "no response parser for protocol {}", p.name())
-            }
         }
     }
 }
@@ -169,6 +165,10 @@ pub(crate) mod tag {
 }
 
 /// One response and the tables to read it with. See the [module docs](self).
+///
+/// For `smithy-rpc-v2-cbor`, pass a body whose strings are contiguous: run it
+/// through [`join_chunked_strings`](crate::format::cbor::join_chunked_strings)
+/// first (a chunked string reads as `WrongType`).
 #[derive(Debug)]
 pub struct ResponseParser<'a> {
     model: &'static ServiceModel,
@@ -179,7 +179,11 @@ pub struct ResponseParser<'a> {
     status_len: usize,
     json: JsonReader,
     xml: XmlReader,
+    cbor: CborReader,
 }
+
+/// The node tag CBOR bodies give a map (major type 5, RFC 8949).
+const CBOR_MAP: u32 = 5;
 
 /// Digits of `status` into `buf`, returning how many.
 fn status_digits(status: u16, buf: &mut [u8; 5]) -> usize {
@@ -220,6 +224,7 @@ impl<'a> ResponseParser<'a> {
             status_len,
             json: JsonReader::new(MAX_BODY_DEPTH),
             xml: XmlReader::new(model, MAX_BODY_DEPTH),
+            cbor: CborReader::new(MAX_BODY_DEPTH),
         }
     }
 
@@ -295,7 +300,8 @@ impl<'a> ResponseParser<'a> {
     /// The tag body readers give a structure span in this protocol.
     fn body_struct_tag(&self) -> u32 {
         match self.protocol {
-            Protocol::Json | Protocol::RestJson | Protocol::SmithyRpcV2Cbor => TAG_OBJECT,
+            Protocol::Json | Protocol::RestJson => TAG_OBJECT,
+            Protocol::SmithyRpcV2Cbor => CBOR_MAP,
             Protocol::RestXml | Protocol::Query | Protocol::Ec2 => TAG_ELEMENT,
         }
     }
@@ -343,7 +349,7 @@ impl<'a> ResponseParser<'a> {
                     .ok_or(ParseError::MissingResultWrapper)?;
                 Ok(wrapper.raw())
             }
-            Protocol::SmithyRpcV2Cbor => Err(ParseError::UnsupportedProtocol(self.protocol)),
+            Protocol::SmithyRpcV2Cbor => Ok(self.cbor.root(body)?.raw()),
         }
     }
 }

@@ -14,7 +14,8 @@ impl<'r> ResponseParser<'r> {
     fn body_reader(&self) -> &dyn Reader {
         match self.protocol {
             Protocol::RestXml | Protocol::Query | Protocol::Ec2 => &self.xml,
-            _ => &self.json,
+            Protocol::SmithyRpcV2Cbor => &self.cbor,
+            Protocol::Json | Protocol::RestJson => &self.json,
         }
     }
 

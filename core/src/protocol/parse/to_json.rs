@@ -20,6 +20,9 @@ use crate::format::{Sink, WriteError};
 use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Node, Scalar, ScalarKind, Text};
 use crate::model::{MemberFlags, ServiceModel, Shape, ShapeFlags, ShapeKind};
 
+/// The node tag CBOR bodies give simple values such as `null` (major type 7).
+const CBOR_SIMPLE: u32 = 7;
+
 /// Deepest shape nesting the JSON writer follows.
 pub const MAX_JSON_DEPTH: usize = 64;
 
@@ -365,7 +368,9 @@ impl<'s, S: Sink> Writer<'s, S> {
         if depth > MAX_JSON_DEPTH {
             return Err(ToJsonError::TooDeep);
         }
-        if node.tag() == TAG_NULL && node.raw() == b"null" {
+        let json_null = node.tag() == TAG_NULL && node.raw() == b"null";
+        let cbor_null = node.tag() == CBOR_SIMPLE && matches!(node.raw(), [0xf6] | [0xf7]);
+        if json_null || cbor_null {
             self.before_value()?;
             self.sink.write_str("null")?;
             return Ok(());
