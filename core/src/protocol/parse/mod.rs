@@ -175,6 +175,8 @@ pub struct ResponseParser<'a> {
     op: &'static Operation,
     protocol: Protocol,
     response: Response<'a>,
+    /// The status botocore acts on (S3's 200-with-an-error replies: 500).
+    status: u16,
     status_text: [u8; 5],
     status_len: usize,
     json: JsonReader,
@@ -213,19 +215,27 @@ impl<'a> ResponseParser<'a> {
         op: &'static Operation,
         response: Response<'a>,
     ) -> Self {
-        let mut status_text = [0u8; 5];
-        let status_len = status_digits(response.status, &mut status_text);
-        ResponseParser {
+        let mut parser = ResponseParser {
             model,
             op,
             protocol: model.metadata.protocol,
             response,
-            status_text,
-            status_len,
+            status: response.status,
+            status_text: [0u8; 5],
+            status_len: 0,
             json: JsonReader::new(MAX_BODY_DEPTH),
             xml: XmlReader::new(model, MAX_BODY_DEPTH),
             cbor: CborReader::new(MAX_BODY_DEPTH),
-        }
+        };
+        parser.status = errors::effective_status(&parser);
+        parser.status_len = status_digits(parser.status, &mut parser.status_text);
+        parser
+    }
+
+    /// The status the response is judged by: the HTTP status, except that S3's
+    /// 200-with-an-error replies count as 500 (as botocore rewrites them).
+    pub fn status(&self) -> u16 {
+        self.status
     }
 
     /// The protocol responses are read in.
@@ -257,9 +267,8 @@ impl<'a> ResponseParser<'a> {
 
     /// Parses the response: an output, or an error by the protocol's rules.
     pub fn parse(&self) -> Result<Parsed<'_>, ParseError> {
-        let status = errors::effective_status(self);
-        if status >= 301 {
-            return errors::parse_error(self, status).map(Parsed::Error);
+        if self.status >= 301 {
+            return errors::parse_error(self, self.status).map(Parsed::Error);
         }
         self.output().map(Parsed::Output)
     }
@@ -361,3 +370,6 @@ fn raw_payload(model: &'static ServiceModel, shape: &'static Shape) -> bool {
         .and_then(|m| model.shape(m.target))
         .is_some_and(|s| matches!(s.kind, ShapeKind::Blob | ShapeKind::String { .. }))
 }
+
+#[cfg(test)]
+mod tests;
