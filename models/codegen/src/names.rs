@@ -2,9 +2,34 @@
 //! `put-record`) and the Rust identifiers the generated code uses.
 
 /// Names botocore maps by a fixed table because the general rule gets them wrong
-/// (botocore/__init__.py `_xform_cache`). The `-` forms are these with `-`.
-const SPECIAL_NAMES: [(&str, &str); 9] = [
+/// (botocore 1.43.11, botocore/__init__.py `_xform_cache`). The `-` forms are these with `-`.
+const SPECIAL_NAMES: [(&str, &str); 29] = [
+    (
+        "AssociateWhatsAppBusinessAccount",
+        "associate_whatsapp_business_account",
+    ),
     ("CreateCachediSCSIVolume", "create_cached_iscsi_volume"),
+    ("CreateStorediSCSIVolume", "create_stored_iscsi_volume"),
+    (
+        "CreateWhatsAppMessageTemplate",
+        "create_whatsapp_message_template",
+    ),
+    (
+        "CreateWhatsAppMessageTemplateFromLibrary",
+        "create_whatsapp_message_template_from_library",
+    ),
+    (
+        "CreateWhatsAppMessageTemplateMedia",
+        "create_whatsapp_message_template_media",
+    ),
+    (
+        "DeleteWhatsAppMessageMedia",
+        "delete_whatsapp_message_media",
+    ),
+    (
+        "DeleteWhatsAppMessageTemplate",
+        "delete_whatsapp_message_template",
+    ),
     (
         "DescribeCachediSCSIVolumes",
         "describe_cached_iscsi_volumes",
@@ -13,17 +38,54 @@ const SPECIAL_NAMES: [(&str, &str); 9] = [
         "DescribeStorediSCSIVolumes",
         "describe_stored_iscsi_volumes",
     ),
-    ("CreateStorediSCSIVolume", "create_stored_iscsi_volume"),
+    (
+        "DisassociateWhatsAppBusinessAccount",
+        "disassociate_whatsapp_business_account",
+    ),
+    ("ExecutePartiQLBatch", "execute_partiql_batch"),
+    ("ExecutePartiQLStatement", "execute_partiql_statement"),
+    ("ExecutePartiQLTransaction", "execute_partiql_transaction"),
+    (
+        "GetLinkedWhatsAppBusinessAccount",
+        "get_linked_whatsapp_business_account",
+    ),
+    (
+        "GetLinkedWhatsAppBusinessAccountPhoneNumber",
+        "get_linked_whatsapp_business_account_phone_number",
+    ),
+    ("GetOTelEnrichment", "get_otel_enrichment"),
+    ("GetWhatsAppMessageMedia", "get_whatsapp_message_media"),
+    (
+        "GetWhatsAppMessageTemplate",
+        "get_whatsapp_message_template",
+    ),
     (
         "ListHITsForQualificationType",
         "list_hits_for_qualification_type",
     ),
-    ("ExecutePartiQLStatement", "execute_partiql_statement"),
-    ("ExecutePartiQLTransaction", "execute_partiql_transaction"),
-    ("ExecutePartiQLBatch", "execute_partiql_batch"),
     (
-        "AssociateWhatsAppBusinessAccount",
-        "associate_whatsapp_business_account",
+        "ListLinkedWhatsAppBusinessAccounts",
+        "list_linked_whatsapp_business_accounts",
+    ),
+    (
+        "ListWhatsAppMessageTemplates",
+        "list_whatsapp_message_templates",
+    ),
+    (
+        "ListWhatsAppTemplateLibrary",
+        "list_whatsapp_template_library",
+    ),
+    ("PostWhatsAppMessageMedia", "post_whatsapp_message_media"),
+    (
+        "PutWhatsAppBusinessAccountEventDestinations",
+        "put_whatsapp_business_account_event_destinations",
+    ),
+    ("SendWhatsAppMessage", "send_whatsapp_message"),
+    ("StartOTelEnrichment", "start_otel_enrichment"),
+    ("StopOTelEnrichment", "stop_otel_enrichment"),
+    (
+        "UpdateWhatsAppMessageTemplate",
+        "update_whatsapp_message_template",
     ),
 ];
 
