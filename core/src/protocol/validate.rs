@@ -16,7 +16,7 @@ use crate::model::{
 };
 
 /// Longest member path kept in an error; longer paths end in `…`.
-pub const MAX_PATH: usize = 128;
+pub const MAX_PATH: usize = 96;
 
 /// Deepest nesting validated.
 const MAX_DEPTH: usize = 64;
