@@ -126,18 +126,22 @@ fn run() -> Result<(), DemoError> {
         request.method, request.path, request.query
     ))
     .map_err(DemoError::Output)?;
-    for (name, value) in headers.iter().copied().chain(signed.headers()) {
+    for (name, value) in headers.iter().copied() {
+        put(format_args!("{name}: {value}")).map_err(DemoError::Output)?;
+    }
+    // The signer's headers are written from their parts straight into the request.
+    for (name, value) in signed.headers() {
         put(format_args!("{name}: {value}")).map_err(DemoError::Output)?;
     }
     put(format_args!("")).map_err(DemoError::Output)?;
     wire.extend_from_slice(BODY.as_bytes());
 
+    let signed_headers = signed.signed_headers().to_string();
     eprintln!(
         "stratus demo: Kinesis PutRecord signed at {} for {REGION} with the AWS example keys \
-         ({} signed headers: {}); not sent.",
+         ({} signed headers: {signed_headers}); not sent.",
         signed.amz_date().as_str(),
-        signed.signed_headers().split(';').count(),
-        signed.signed_headers(),
+        signed_headers.split(';').count(),
     );
     let mut stdout = io::stdout().lock();
     stdout

@@ -14,13 +14,14 @@ use sha2::{Digest, Sha256};
 
 use super::encode::{copy_bytes, hex32, percent_encoded_bytes, put_percent_encoded};
 use super::hash::Sha256Stream;
+use super::names::{Added, Entry, Scope, SignedNames, amz_date_bytes, put_name};
 use super::request::{STREAMING_PAYLOAD, UNSIGNED_PAYLOAD};
 use super::{
     CREDENTIAL_CAPACITY, MAX_SCOPE_PART, MAX_SIGNED_HEADERS, SIGNED_HEADERS_CAPACITY, SignableBody,
     SignableRequest, SignatureLocation, SigningError, SigningParams, SigningSettings, Sink,
     SliceWriter,
 };
-use crate::time::AmzDate;
+use crate::time::{AmzDate, UnixTime};
 
 /// What the signer does with a header, by its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,40 +44,82 @@ enum Role {
     Other,
 }
 
-/// Header names the signer treats specially, lowercase.
-const SPECIAL_HEADERS: [(&str, Role); 16] = [
-    ("connection", Role::Unsigned),
-    ("expect", Role::Unsigned),
-    ("keep-alive", Role::Unsigned),
-    ("proxy-authenticate", Role::Unsigned),
-    ("proxy-authorization", Role::Unsigned),
-    ("te", Role::Unsigned),
-    ("trailer", Role::Unsigned),
-    ("transfer-encoding", Role::Unsigned),
-    ("upgrade", Role::Unsigned),
-    ("user-agent", Role::Unsigned),
-    ("x-amzn-trace-id", Role::Unsigned),
-    ("authorization", Role::Authorization),
-    ("x-amz-date", Role::Date),
-    ("x-amz-security-token", Role::SecurityToken),
-    ("x-amz-content-sha256", Role::ContentSha256),
-    ("host", Role::Host),
-];
+/// A header name the signer treats specially: its [`sort_key`] (first eight
+/// bytes, lowercase), the rest, and its role.
+struct Special {
+    key: u64,
+    name: &'static str,
+    role: Role,
+}
 
-/// The role of a header name; `lower` says it holds no uppercase letter, so
-/// plain comparison suffices.
-fn role(name: &str, lower: bool) -> Role {
-    SPECIAL_HEADERS
+const fn special(name: &'static str, role: Role) -> Special {
+    let bytes = name.as_bytes();
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        key <<= 8;
+        if i < bytes.len() {
+            key |= bytes[i] as u64;
+        }
+        i += 1;
+    }
+    Special { key, name, role }
+}
+
+/// Header names the signer treats specially (all lowercase), by length.
+const SPECIAL_HEADERS: [&[Special]; 21] = {
+    const NONE: &[Special] = &[];
+    let mut by_len = [NONE; 21];
+    by_len[2] = &[special("te", Role::Unsigned)];
+    by_len[4] = &[special("host", Role::Host)];
+    by_len[6] = &[special("expect", Role::Unsigned)];
+    by_len[7] = &[
+        special("trailer", Role::Unsigned),
+        special("upgrade", Role::Unsigned),
+    ];
+    by_len[10] = &[
+        special("connection", Role::Unsigned),
+        special("keep-alive", Role::Unsigned),
+        special("user-agent", Role::Unsigned),
+        special("x-amz-date", Role::Date),
+    ];
+    by_len[13] = &[special("authorization", Role::Authorization)];
+    by_len[15] = &[special("x-amzn-trace-id", Role::Unsigned)];
+    by_len[17] = &[special("transfer-encoding", Role::Unsigned)];
+    by_len[18] = &[special("proxy-authenticate", Role::Unsigned)];
+    by_len[19] = &[special("proxy-authorization", Role::Unsigned)];
+    by_len[20] = &[
+        special("x-amz-security-token", Role::SecurityToken),
+        special("x-amz-content-sha256", Role::ContentSha256),
+    ];
+    by_len
+};
+
+/// The role of a header name whose [`sort_key`] is `key`. Candidates are
+/// found by length; their keys settle almost every comparison, so the rest of a
+/// name is compared only on a match.
+fn role(name: &str, key: u64) -> Role {
+    let candidates: &[Special] = SPECIAL_HEADERS.get(name.len()).copied().unwrap_or(&[]);
+    candidates
         .iter()
-        .find(|(n, _)| {
-            n.len() == name.len()
-                && if lower {
-                    *n == name
-                } else {
-                    n.eq_ignore_ascii_case(name)
-                }
+        .find(|s| {
+            s.key == key
+                && s.name
+                    .as_bytes()
+                    .get(8..)
+                    .unwrap_or(b"")
+                    .eq_ignore_ascii_case(name.as_bytes().get(8..).unwrap_or(b""))
         })
-        .map_or(Role::Other, |&(_, r)| r)
+        .map_or(Role::Other, |s| s.role)
+}
+
+/// The role of the header the signer adds.
+const fn added_role(a: Added) -> Role {
+    match a {
+        Added::Date => Role::Date,
+        Added::SecurityToken => Role::SecurityToken,
+        Added::ContentSha256 => Role::ContentSha256,
+    }
 }
 
 /// The payload hash line: hex computed here, or text given by the caller.
@@ -102,32 +145,6 @@ impl<'a> PayloadHash<'a> {
     }
 }
 
-/// A header the signer adds itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Added {
-    Date,
-    SecurityToken,
-    ContentSha256,
-}
-
-impl Added {
-    const fn name(self) -> &'static str {
-        match self {
-            Added::Date => "x-amz-date",
-            Added::SecurityToken => "x-amz-security-token",
-            Added::ContentSha256 => "x-amz-content-sha256",
-        }
-    }
-
-    const fn role(self) -> Role {
-        match self {
-            Added::Date => Role::Date,
-            Added::SecurityToken => Role::SecurityToken,
-            Added::ContentSha256 => Role::ContentSha256,
-        }
-    }
-}
-
 /// A query parameter: key and value as they enter the canonical query. Values the
 /// signer adds (`X-Amz-Credential`, …) are raw and get percent-encoded on output.
 #[derive(Clone, Copy)]
@@ -149,7 +166,7 @@ impl QueryItem<'_> {
 
     fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
         sink.put_str(self.key)?;
-        sink.put(b"=")?;
+        sink.put_byte(b'=')?;
         if self.encode_value {
             put_percent_encoded(sink, self.value.as_bytes(), false)
         } else {
@@ -249,49 +266,50 @@ struct ValueScan {
 const LANES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// Bit 7 of each byte of `x` set where that byte is zero (exact).
-const fn zero_bytes(x: u64) -> u64 {
-    !(((x & !HIGH) + !HIGH) | x) & HIGH
-}
-
-fn scan_value(value: &str) -> ValueScan {
-    let bytes = value.as_bytes();
-    // Eight bytes at a time: printable ASCII (0x20..=0x7e) and no two spaces in
-    // a row. Padding the last word with 'a' keeps it neutral.
-    let mut plain = true;
-    let mut doubled = false;
-    let mut carry = 0u64; // 1 when the previous word ended in a space
-    let mut at = 0;
-    while at < bytes.len() {
-        let mut w = [b'a'; 8];
-        match bytes.get(at..at + 8) {
-            Some(word) => w.copy_from_slice(word),
-            None => copy_bytes(
-                w.get_mut(..bytes.len() - at).unwrap_or(&mut []),
-                bytes.get(at..).unwrap_or(&[]),
-            ),
-        }
-        at += 8;
+fn scan_value(bytes: &[u8]) -> ValueScan {
+    // Most values are visible ASCII without spaces (0x21..=0x7e): checked eight
+    // bytes at a time, they need no trimming. A byte outside that range gives
+    // (b - 0x21) or (b + 1) bit 7, or has it; borrows and carries only ever add
+    // false alarms after a true one, and an alarm just takes the exact path.
+    let graphic_word = |word: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
         let x = u64::from_le_bytes(w);
-        // A byte below 0x20 or from 0x7f up: (b - 0x20) or (b + 1) reaches
-        // bit 7, or b has it. Borrows and carries only ever add false alarms
-        // after a true one.
-        plain &= ((x.wrapping_sub(0x20 * LANES) | x.wrapping_add(LANES) | x) & HIGH) == 0;
-        let spaces = zero_bytes(x ^ (0x20 * LANES)) >> 7;
-        doubled |= (spaces & ((spaces >> 8) | carry)) != 0;
-        carry = spaces >> 56;
-    }
-    let edges = matches!(bytes.first(), Some(b' ')) || matches!(bytes.last(), Some(b' '));
-    if plain {
+        ((x.wrapping_sub(0x21 * LANES) | x.wrapping_add(LANES) | x) & HIGH) == 0
+    };
+    let graphic = match bytes.len() {
+        // The last word may overlap the one before: checking twice is harmless.
+        8.. => {
+            bytes
+                .chunks_exact(8)
+                .fold(true, |all, w| all & graphic_word(w))
+                && bytes.get(bytes.len() - 8..).is_some_and(graphic_word)
+        }
+        _ => bytes.iter().all(|&b| (0x21..0x7f).contains(&b)),
+    };
+    if graphic {
         return ValueScan {
             sendable: true,
-            trimmed: !doubled && !edges,
+            trimmed: true,
         };
     }
-    let bad = bytes.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f);
+    // Exact: no control character but tab; trimmed if printable ASCII with no
+    // leading, trailing or doubled space.
+    let mut sendable = true;
+    let mut plain = true;
+    let mut doubled = false;
+    let mut previous_space = false;
+    for &b in bytes {
+        sendable &= (b >= 0x20 || b == b'\t') && b != 0x7f;
+        plain &= (0x20..0x7f).contains(&b);
+        let space = b == b' ';
+        doubled |= space & previous_space;
+        previous_space = space;
+    }
+    let edges = matches!(bytes.first(), Some(b' ')) || matches!(bytes.last(), Some(b' '));
     ValueScan {
-        sendable: !bad,
-        trimmed: false,
+        sendable,
+        trimmed: plain && !doubled && !edges,
     }
 }
 
@@ -314,12 +332,27 @@ fn lower_cmp(a: &str, b: &str) -> Ordering {
 /// The first 8 bytes of a header name, lowercased, as a big-endian number:
 /// names with different keys compare as their keys do (shorter names are
 /// zero-padded, and no token character is zero).
-fn sort_key(name: &str) -> u64 {
+fn sort_key(name: &str, lower: bool) -> u64 {
+    let bytes = name.as_bytes();
     let mut k = [0u8; 8];
-    for (d, s) in k.iter_mut().zip(name.bytes()) {
-        *d = s.to_ascii_lowercase();
+    match bytes.get(..8) {
+        Some(prefix) => k.copy_from_slice(prefix),
+        None => copy_bytes(k.get_mut(..bytes.len()).unwrap_or(&mut []), bytes),
+    }
+    if !lower {
+        k = k.map(|c| c.to_ascii_lowercase());
     }
     u64::from_be_bytes(k)
+}
+
+/// Compares the lowercase names of two entries.
+fn name_cmp(names: &SignedNames<'_>, a: Entry, b: Entry) -> Ordering {
+    let (x, y) = (names.name(a.index()), names.name(b.index()));
+    if a.lower() && b.lower() {
+        x.cmp(y)
+    } else {
+        lower_cmp(x, y)
+    }
 }
 
 /// Writes `value` with leading/trailing whitespace removed and inner runs of
@@ -335,7 +368,7 @@ fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &str) -> Result<(), Signin
             .filter(|w| !w.is_empty())
         {
             if !first {
-                sink.put(b" ")?;
+                sink.put_byte(b' ')?;
             }
             first = false;
             sink.put(word)?;
@@ -345,26 +378,10 @@ fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &str) -> Result<(), Signin
     let mut first = true;
     for word in value.split_whitespace() {
         if !first {
-            sink.put(b" ")?;
+            sink.put_byte(b' ')?;
         }
         first = false;
         sink.put_str(word)?;
-    }
-    Ok(())
-}
-
-/// Writes a header name lowercased (`lower`: it already is).
-fn put_name<S: Sink + ?Sized>(sink: &mut S, name: &str, lower: bool) -> Result<(), SigningError> {
-    if lower {
-        return sink.put_str(name);
-    }
-    let mut chunk = [0u8; 32];
-    for part in name.as_bytes().chunks(chunk.len()) {
-        let out = chunk.get_mut(..part.len()).unwrap_or(&mut []);
-        for (d, s) in out.iter_mut().zip(part) {
-            *d = s.to_ascii_lowercase();
-        }
-        sink.put(out)?;
     }
     Ok(())
 }
@@ -385,39 +402,6 @@ fn segment_kept(path: &str, index: usize, segment: &str) -> bool {
         }
     }
     true
-}
-
-/// A signed header: its index in the combined list (the request's headers, then
-/// the added ones) and what the checks found, packed for cheap sorting.
-#[derive(Clone, Copy, Debug)]
-struct Entry(u32);
-
-impl Entry {
-    const LOWER: u32 = 1 << 16;
-    const TRIMMED: u32 = 1 << 17;
-
-    fn new(index: u16, name: NameScan, value: ValueScan) -> Self {
-        let mut bits = u32::from(index);
-        if name.lower {
-            bits |= Self::LOWER;
-        }
-        if value.trimmed {
-            bits |= Self::TRIMMED;
-        }
-        Entry(bits)
-    }
-
-    fn index(self) -> u16 {
-        self.0 as u16
-    }
-
-    fn lower(self) -> bool {
-        self.0 & Self::LOWER != 0
-    }
-
-    fn trimmed(self) -> bool {
-        self.0 & Self::TRIMMED != 0
-    }
 }
 
 /// The canonical request of one request under one set of [`SigningParams`],
@@ -445,20 +429,12 @@ impl Entry {
 pub struct CanonicalRequest<'a> {
     request: SignableRequest<'a>,
     settings: SigningSettings,
-    access_key_id: &'a str,
-    region: &'a str,
-    service: &'a str,
+    scope: Scope<'a>,
     token: Option<&'a str>,
-    date: AmzDate,
-    /// `date` as bytes, read without re-checking UTF-8.
-    date_text: [u8; 16],
+    time: UnixTime,
     expires: heapless::String<10>,
     payload: PayloadHash<'a>,
-    added: heapless::Vec<Added, 3>,
-    /// The signed headers, sorted by lowercase name then send order.
-    entries: heapless::Vec<Entry, MAX_SIGNED_HEADERS>,
-    /// Bit `k` set: `entries[k]` starts a new header name.
-    group_starts: u64,
+    names: SignedNames<'a>,
 }
 
 impl<'a> CanonicalRequest<'a> {
@@ -526,17 +502,18 @@ impl<'a> CanonicalRequest<'a> {
             max: MAX_SIGNED_HEADERS,
         };
         let mut entries: heapless::Vec<Entry, MAX_SIGNED_HEADERS> = heapless::Vec::new();
-        let mut keys = [0u64; MAX_SIGNED_HEADERS];
+        let mut keys: heapless::Vec<u64, MAX_SIGNED_HEADERS> = heapless::Vec::new();
         let mut has_host = false;
         let mut caller_hash: Option<&'a str> = None;
         for (index, &(name, value)) in headers.iter().enumerate() {
             let name_scan = scan_name(name);
-            let role = role(name, name_scan.lower);
+            let key = sort_key(name, name_scan.lower);
+            let role = role(name, key);
             let replaced = !query_mode
                 && match role {
                     Role::Unsigned | Role::Authorization => true,
                     Role::Host | Role::Other => false,
-                    r => added.iter().any(|a| a.role() == r),
+                    r => added.iter().any(|&a| added_role(a) == r),
                 };
             if role == Role::Unsigned || replaced {
                 continue;
@@ -544,7 +521,7 @@ impl<'a> CanonicalRequest<'a> {
             if !name_scan.valid {
                 return Err(SigningError::InvalidHeaderName { index });
             }
-            let value_scan = scan_value(value);
+            let value_scan = scan_value(value.as_bytes());
             if !value_scan.sendable {
                 return Err(SigningError::InvalidHeaderValue { index });
             }
@@ -552,11 +529,14 @@ impl<'a> CanonicalRequest<'a> {
             if role == Role::ContentSha256 && caller_hash.is_none() {
                 caller_hash = Some(value);
             }
-            if let Some(key) = keys.get_mut(entries.len()) {
-                *key = sort_key(name);
-            }
+            // Fits while `entries` does (same capacity).
+            let _ = keys.push(key);
             entries
-                .push(Entry::new(index as u16, name_scan, value_scan))
+                .push(Entry::new(
+                    index as u16,
+                    name_scan.lower,
+                    value_scan.trimmed,
+                ))
                 .map_err(|_| too_many)?;
         }
         if !has_host {
@@ -588,57 +568,45 @@ impl<'a> CanonicalRequest<'a> {
             _ => body_hash,
         };
 
-        let date = params.time.amz_date();
-        let mut date_text = [b'0'; 16];
-        date_text.copy_from_slice(date.as_str().as_bytes().get(..16).unwrap_or(&[b'0'; 16]));
-        let mut cr = CanonicalRequest {
-            request: *request,
-            settings,
-            access_key_id,
-            region: params.region,
-            service: params.service,
-            token,
-            date,
-            date_text,
-            expires,
-            payload,
-            added,
-            entries: heapless::Vec::new(),
-            group_starts: 0,
-        };
-        for (i, &a) in cr.added.iter().enumerate() {
-            let value = core::str::from_utf8(cr.added_value(a)).unwrap_or("");
-            if let Some(key) = keys.get_mut(entries.len()) {
-                *key = sort_key(a.name());
-            }
-            let name_scan = NameScan {
-                valid: true,
-                lower: true,
+        let date_text = amz_date_bytes(params.time);
+        for (i, &a) in added.iter().enumerate() {
+            let value: &[u8] = match a {
+                Added::Date => &date_text,
+                Added::SecurityToken => token.unwrap_or("").as_bytes(),
+                Added::ContentSha256 => payload.as_bytes(),
             };
+            let _ = keys.push(sort_key(a.name(), true));
             entries
                 .push(Entry::new(
                     (headers.len() + i) as u16,
-                    name_scan,
-                    scan_value(value),
+                    true,
+                    scan_value(value).trimmed,
                 ))
                 .map_err(|_| too_many)?;
         }
+        let mut names = SignedNames {
+            headers,
+            added,
+            entries,
+            group_starts: 0,
+        };
 
         // Insertion sort of the entries (and their keys): few headers, stable
         // for repeats, most comparisons settled by the 8-byte keys.
-        let n = entries.len();
-        let (keys, entries_mut) = (&mut keys[..n.min(MAX_SIGNED_HEADERS)], &mut entries[..]);
+        let n = names.entries.len();
+        let mut entries = core::mem::take(&mut names.entries);
+        let keys = &mut keys[..];
         for i in 1..n {
             let mut j = i;
             while j > 0 {
                 let ord = keys[j - 1]
                     .cmp(&keys[j])
-                    .then_with(|| cr.name_cmp(entries_mut[j - 1], entries_mut[j]));
+                    .then_with(|| name_cmp(&names, entries[j - 1], entries[j]));
                 if ord != Ordering::Greater {
                     break;
                 }
                 keys.swap(j - 1, j);
-                entries_mut.swap(j - 1, j);
+                entries.swap(j - 1, j);
                 j -= 1;
             }
         }
@@ -647,49 +615,47 @@ impl<'a> CanonicalRequest<'a> {
         for k in 0..n {
             let starts = k == 0
                 || keys[k - 1] != keys[k]
-                || cr.name_cmp(entries_mut[k - 1], entries_mut[k]) != Ordering::Equal;
+                || name_cmp(&names, entries[k - 1], entries[k]) != Ordering::Equal;
             if starts {
                 group_starts |= 1 << k;
-                signed_len += usize::from(k > 0) + cr.name(entries_mut[k].index()).len();
+                signed_len += usize::from(k > 0) + names.name(entries[k].index()).len();
             }
         }
         if signed_len > SIGNED_HEADERS_CAPACITY {
             return Err(SigningError::SignedHeadersTooLong);
         }
-        cr.entries = entries;
-        cr.group_starts = group_starts;
-        Ok(cr)
+        names.entries = entries;
+        names.group_starts = group_starts;
+        Ok(CanonicalRequest {
+            request: *request,
+            settings,
+            scope: Scope {
+                access_key_id,
+                date: date_text,
+                region: params.region,
+                service: params.service,
+            },
+            token,
+            time: params.time,
+            expires,
+            payload,
+            names,
+        })
     }
 
-    /// Compares the lowercase names of two entries.
-    fn name_cmp(&self, a: Entry, b: Entry) -> Ordering {
-        let (x, y) = (self.name(a.index()), self.name(b.index()));
-        if a.lower() && b.lower() {
-            x.cmp(y)
-        } else {
-            lower_cmp(x, y)
-        }
-    }
-
-    /// Name of header `i` of the combined list: the request's, then the added
-    /// ones.
     fn name(&self, i: u16) -> &str {
-        let i = i as usize;
-        match self.request.headers.get(i) {
-            Some(&(n, _)) => n,
-            None => self
-                .added
-                .get(i - self.request.headers.len())
-                .map_or("", |a| a.name()),
-        }
+        self.names.name(i)
     }
 
-    /// Value of header `i` of the combined list.
+    /// Value of header `i` of the combined list: the request's, then the added
+    /// ones.
+    #[inline(always)]
     fn value(&self, i: u16) -> &[u8] {
         let i = i as usize;
         match self.request.headers.get(i) {
             Some(&(_, v)) => v.as_bytes(),
             None => self
+                .names
                 .added
                 .get(i - self.request.headers.len())
                 .map_or(&[], |&a| self.added_value(a)),
@@ -698,7 +664,7 @@ impl<'a> CanonicalRequest<'a> {
 
     fn added_value(&self, a: Added) -> &[u8] {
         match a {
-            Added::Date => &self.date_text,
+            Added::Date => &self.scope.date,
             Added::SecurityToken => self.token.unwrap_or("").as_bytes(),
             Added::ContentSha256 => self.payload.as_bytes(),
         }
@@ -706,54 +672,40 @@ impl<'a> CanonicalRequest<'a> {
 
     /// `YYYYMMDD`, the credential-scope day, as bytes.
     pub(crate) fn day(&self) -> &[u8] {
-        self.date_text.get(..8).unwrap_or(b"")
+        self.scope.day()
     }
 
     /// `YYYYMMDDTHHMMSSZ` as bytes.
     pub(crate) fn date_bytes(&self) -> &[u8; 16] {
-        &self.date_text
+        &self.scope.date
     }
 
-    /// The signed entries that start a header name, with their positions.
-    fn group_heads(&self) -> impl Iterator<Item = (usize, Entry)> + '_ {
-        self.entries
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(|(k, _)| self.group_starts & (1 << k) != 0)
+    pub(crate) fn scope_parts(&self) -> Scope<'a> {
+        self.scope
+    }
+
+    pub(crate) fn signed_names(&self) -> &SignedNames<'a> {
+        &self.names
     }
 
     /// Writes the signed header names, lowercase, sorted, joined by `;`.
     pub fn write_signed_headers<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
-        for (k, e) in self.group_heads() {
-            if k > 0 {
-                sink.put(b";")?;
-            }
-            put_name(sink, self.name(e.index()), e.lower())?;
-        }
-        Ok(())
+        self.names.write_to(sink)
     }
 
     /// Writes the credential scope, `<day>/<region>/<service>/aws4_request`.
     pub fn write_scope<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
-        sink.put(self.day())?;
-        sink.put(b"/")?;
-        sink.put_str(self.region)?;
-        sink.put(b"/")?;
-        sink.put_str(self.service)?;
-        sink.put(b"/aws4_request")
+        self.scope.write_scope(sink)
     }
 
     /// Writes the `Credential=` value, `<access key id>/<scope>`.
     pub fn write_credential<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
-        sink.put_str(self.access_key_id)?;
-        sink.put(b"/")?;
-        self.write_scope(sink)
+        self.scope.write_credential(sink)
     }
 
     /// The signing time as `YYYYMMDDTHHMMSSZ`.
-    pub fn amz_date(&self) -> &AmzDate {
-        &self.date
+    pub fn amz_date(&self) -> AmzDate {
+        self.time.amz_date()
     }
 
     /// The payload hash line (hex, `UNSIGNED-PAYLOAD`, …).
@@ -765,12 +717,16 @@ impl<'a> CanonicalRequest<'a> {
         self.payload
     }
 
+    pub(crate) fn time(&self) -> UnixTime {
+        self.time
+    }
+
     pub(crate) fn token(&self) -> Option<&'a str> {
         self.token
     }
 
     pub(crate) fn adds_content_sha256(&self) -> bool {
-        self.added.contains(&Added::ContentSha256)
+        self.names.added.contains(&Added::ContentSha256)
     }
 
     pub(crate) fn expires(&self) -> &str {
@@ -787,7 +743,7 @@ impl<'a> CanonicalRequest<'a> {
     fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
         let path = self.request.path;
         if path.is_empty() {
-            return sink.put(b"/");
+            return sink.put_byte(b'/');
         }
         let encode = self.settings.double_encode_path;
         let put = |sink: &mut S, s: &str| {
@@ -801,23 +757,23 @@ impl<'a> CanonicalRequest<'a> {
             return put(sink, path);
         }
         if path == "/" {
-            return sink.put(b"/");
+            return sink.put_byte(b'/');
         }
         if path.starts_with('/') {
-            sink.put(b"/")?;
+            sink.put_byte(b'/')?;
         }
         let mut any = false;
         for (i, seg) in path.split('/').enumerate() {
             if segment_kept(path, i, seg) {
                 if any {
-                    sink.put(b"/")?;
+                    sink.put_byte(b'/')?;
                 }
                 any = true;
                 put(sink, seg)?;
             }
         }
         if any && path.ends_with('/') {
-            sink.put(b"/")?;
+            sink.put_byte(b'/')?;
         }
         Ok(())
     }
@@ -840,10 +796,11 @@ impl<'a> CanonicalRequest<'a> {
         } else {
             ("", "")
         };
+        let date = core::str::from_utf8(self.date_bytes()).unwrap_or("");
         let auth: [(&str, Option<&str>); 6] = [
             ("X-Amz-Algorithm", Some("AWS4-HMAC-SHA256")),
             ("X-Amz-Credential", Some(credential)),
-            ("X-Amz-Date", Some(self.date.as_str())),
+            ("X-Amz-Date", Some(date)),
             ("X-Amz-Expires", Some(self.expires.as_str())),
             ("X-Amz-SignedHeaders", Some(signed)),
             ("X-Amz-Security-Token", self.token),
@@ -896,7 +853,7 @@ impl<'a> CanonicalRequest<'a> {
             };
             for _ in 0..count {
                 if !first {
-                    sink.put(b"&")?;
+                    sink.put_byte(b'&')?;
                 }
                 first = false;
                 item.write_to(sink)?;
@@ -905,17 +862,18 @@ impl<'a> CanonicalRequest<'a> {
         }
     }
 
+    #[inline(always)]
     fn write_headers<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
-        for (k, &e) in self.entries.iter().enumerate() {
+        for (k, &e) in self.names.entries.iter().enumerate() {
             let (name, value) = (self.name(e.index()), self.value(e.index()));
-            if self.group_starts & (1 << k) != 0 {
+            if self.names.starts_group(k) {
                 if k > 0 {
-                    sink.put(b"\n")?;
+                    sink.put_byte(b'\n')?;
                 }
                 put_name(sink, name, e.lower())?;
-                sink.put(b":")?;
+                sink.put_byte(b':')?;
             } else {
-                sink.put(b",")?;
+                sink.put_byte(b',')?;
             }
             if e.trimmed() {
                 sink.put(value)?;
@@ -924,7 +882,7 @@ impl<'a> CanonicalRequest<'a> {
                 put_trimmed(sink, core::str::from_utf8(value).unwrap_or(""))?;
             }
         }
-        sink.put(b"\n")
+        sink.put_byte(b'\n')
     }
 
     /// Streams the canonical request into `sink`.
@@ -937,15 +895,15 @@ impl<'a> CanonicalRequest<'a> {
         } else {
             sink.put_str(method)?;
         }
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         self.write_path(sink)?;
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         self.write_query(sink)?;
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         self.write_headers(sink)?;
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         self.write_signed_headers(sink)?;
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         sink.put(self.payload.as_bytes())
     }
 
@@ -958,14 +916,24 @@ impl<'a> CanonicalRequest<'a> {
 
     /// SHA-256 of the canonical request, computed by streaming it.
     pub fn digest(&self) -> [u8; 32] {
-        let mut h = Sha256Stream::new();
-        // Writing into a hasher cannot fail.
-        let _ = self.write_to(&mut h);
-        h.finish()
+        // Most canonical requests fit a stack buffer: written there, they are
+        // hashed in one pass, block by block in place. Longer ones stream.
+        let mut buf = [0u8; STAGE];
+        let mut w = SliceWriter::new(&mut buf);
+        match self.write_to(&mut w) {
+            Ok(()) => Sha256::digest(w.into_bytes()).into(),
+            Err(_) => {
+                let mut h = Sha256Stream::new();
+                // Writing into a hasher cannot fail.
+                let _ = self.write_to(&mut h);
+                h.finish()
+            }
+        }
     }
 }
 
-const _: () = assert!(MAX_SIGNED_HEADERS <= 64, "group_starts is a u64 bitmask");
+/// Bytes of canonical request hashed in one pass; longer ones are streamed.
+const STAGE: usize = 512;
 
 #[cfg(test)]
 mod tests {
@@ -1013,7 +981,7 @@ mod tests {
                     Ok(t) => t,
                     Err(_) => continue,
                 };
-                let got = scan_value(text);
+                let got = scan_value(text.as_bytes());
                 assert_eq!(
                     (got.sendable, got.trimmed),
                     scan_value_slowly(text),
@@ -1032,7 +1000,7 @@ mod tests {
             "1234567 ",
             "ሴ",
         ] {
-            let got = scan_value(v);
+            let got = scan_value(v.as_bytes());
             assert_eq!((got.sendable, got.trimmed), scan_value_slowly(v), "{v:?}");
         }
     }

@@ -86,10 +86,10 @@ impl ChunkSigner {
     pub fn new(key: &SigningKey, seed: &SigningOutput<'_>) -> Self {
         let mut scope = heapless::String::new();
         // The seed's scope was built within this capacity.
-        let _ = scope.push_str(seed.scope());
+        let _ = core::fmt::Write::write_fmt(&mut scope, format_args!("{}", seed.scope()));
         ChunkSigner {
             key: key.clone(),
-            date: *seed.amz_date(),
+            date: seed.amz_date(),
             scope,
             previous: *seed.signature(),
         }

@@ -20,6 +20,11 @@ pub trait Sink {
     fn put_str(&mut self, s: &str) -> Result<(), SigningError> {
         self.put(s.as_bytes())
     }
+
+    /// Appends one byte (separators: sinks may store it without a copy).
+    fn put_byte(&mut self, byte: u8) -> Result<(), SigningError> {
+        self.put(&[byte])
+    }
 }
 
 impl Sink for Sha256 {
@@ -84,18 +89,35 @@ impl<'b> SliceWriter<'b> {
 }
 
 impl Sink for SliceWriter<'_> {
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
         let capacity = self.buf.len();
-        let end = self
-            .len
-            .checked_add(bytes.len())
-            .filter(|&e| e <= capacity)
-            .ok_or(SigningError::BufferTooSmall { capacity })?;
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            copy_bytes(dst, bytes);
+        match self
+            .buf
+            .get_mut(self.len..)
+            .and_then(|rest| rest.get_mut(..bytes.len()))
+        {
+            Some(dst) => {
+                copy_bytes(dst, bytes);
+                self.len += bytes.len();
+                Ok(())
+            }
+            None => Err(SigningError::BufferTooSmall { capacity }),
         }
-        self.len = end;
-        Ok(())
+    }
+
+    #[inline(always)]
+    fn put_byte(&mut self, byte: u8) -> Result<(), SigningError> {
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = byte;
+                self.len += 1;
+                Ok(())
+            }
+            None => Err(SigningError::BufferTooSmall {
+                capacity: self.buf.len(),
+            }),
+        }
     }
 }
 
@@ -251,7 +273,7 @@ impl<'a> PercentEncoded<'a> {
     }
 }
 
-struct FmtSink<'f, 'g>(&'f mut fmt::Formatter<'g>);
+pub(crate) struct FmtSink<'f, 'g>(pub(crate) &'f mut fmt::Formatter<'g>);
 
 impl Sink for FmtSink<'_, '_> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {

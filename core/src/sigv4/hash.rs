@@ -115,11 +115,7 @@ impl Sha256Stream {
             len.copy_from_slice(&bits.to_be_bytes());
         }
         compress256(&mut self.state, core::slice::from_ref(&self.block));
-        let mut out = [0u8; 32];
-        for (dst, word) in out.chunks_exact_mut(4).zip(self.state) {
-            dst.copy_from_slice(&word.to_be_bytes());
-        }
-        out
+        words_to_bytes(&self.state)
     }
 }
 
@@ -129,6 +125,27 @@ impl Sink for Sha256Stream {
         self.update(bytes);
         Ok(())
     }
+
+    #[inline]
+    fn put_byte(&mut self, byte: u8) -> Result<(), SigningError> {
+        match self.block.get_mut(self.used) {
+            Some(slot) if self.used + 1 < BLOCK => {
+                *slot = byte;
+                self.used += 1;
+            }
+            _ => self.update_across(&[byte]),
+        }
+        Ok(())
+    }
+}
+
+/// A SHA-256 chaining state as the big-endian digest bytes.
+fn words_to_bytes(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (dst, word) in out.chunks_exact_mut(4).zip(state) {
+        dst.copy_from_slice(&word.to_be_bytes());
+    }
+    out
 }
 
 /// An HMAC-SHA256 key, kept as the chaining states after the inner
@@ -181,10 +198,21 @@ impl HmacKey {
 
     /// Completes a MAC begun with [`start`](Self::start).
     pub(crate) fn finish(&self, inner: Sha256Stream) -> [u8; 32] {
-        let inner = inner.finish();
-        let mut outer = Sha256Stream::resume(self.outer, 1);
-        outer.update(&inner);
-        outer.finish()
+        // The outer message is always the pad block then the 32-byte inner
+        // digest: one block of fixed layout, padding and length included.
+        const OUTER_BITS: u64 = (BLOCK as u64 + 32) * 8;
+        let mut block = GenericArray::<u8, U64>::default();
+        let (digest, tail) = block.split_at_mut(32);
+        digest.copy_from_slice(&inner.finish());
+        if let Some(first) = tail.first_mut() {
+            *first = 0x80;
+        }
+        if let Some(len) = tail.get_mut(24..) {
+            len.copy_from_slice(&OUTER_BITS.to_be_bytes());
+        }
+        let mut state = self.outer;
+        compress256(&mut state, core::slice::from_ref(&block));
+        words_to_bytes(&state)
     }
 
     /// HMAC-SHA256 of `msg`.

@@ -31,6 +31,7 @@ mod encode;
 mod error;
 mod hash;
 mod key;
+mod names;
 mod output;
 mod request;
 mod settings;
@@ -41,7 +42,7 @@ pub use chunked::{CHUNK_HEADER_CAPACITY, ChunkHeader, ChunkSigner, aws_chunked_e
 pub use encode::{PercentEncoded, Sink, SliceWriter};
 pub use error::SigningError;
 pub use key::{SigningKey, SigningKeyCache};
-pub use output::SigningOutput;
+pub use output::{OutputText, SigningOutput};
 pub use request::{
     EMPTY_SHA256, STREAMING_PAYLOAD, SignableBody, SignableRequest, UNSIGNED_PAYLOAD,
 };

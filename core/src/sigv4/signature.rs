@@ -38,11 +38,11 @@ impl<'c> StringToSign<'c> {
     /// Streams the string to sign into `sink`.
     pub fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
         sink.put(ALGORITHM.as_bytes())?;
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         sink.put(self.canonical.date_bytes())?;
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         self.canonical.write_scope(sink)?;
-        sink.put(b"\n")?;
+        sink.put_byte(b'\n')?;
         sink.put(&self.digest_hex)
     }
 
@@ -56,8 +56,17 @@ impl<'c> StringToSign<'c> {
     /// HMAC-SHA256 of this string under `key`: the signature.
     pub fn sign(&self, key: &SigningKey) -> Signature {
         let mut mac = key.start();
-        // Writing into a MAC cannot fail.
-        let _ = self.write_to(&mut mac);
+        // Gathered first, the text goes into the MAC in one update; the buffer
+        // fits the longest scope.
+        let mut buf = [0u8; 256];
+        let mut w = SliceWriter::new(&mut buf);
+        match self.write_to(&mut w) {
+            Ok(()) => mac.update(w.into_bytes()),
+            // Writing into a MAC cannot fail.
+            Err(_) => {
+                let _ = self.write_to(&mut mac);
+            }
+        }
         Signature::from_digest(&key.finish(mac))
     }
 }

@@ -213,3 +213,11 @@ fn secrets_stay_out_of_debug() {
         "{shown}"
     );
 }
+
+#[test]
+fn signing_structs_stay_small() {
+    // Signing returns these by value; they hold references and indices, not
+    // text (about 450 bytes each on 64-bit targets).
+    assert!(core::mem::size_of::<CanonicalRequest<'_>>() <= 512);
+    assert!(core::mem::size_of::<SigningOutput<'_>>() <= 512);
+}
