@@ -126,7 +126,7 @@ fn run() -> Result<(), DemoError> {
         request.method, request.path, request.query
     ))
     .map_err(DemoError::Output)?;
-    for (name, value) in headers.iter().copied() {
+    for (name, value) in headers.iter() {
         put(format_args!("{name}: {value}")).map_err(DemoError::Output)?;
     }
     // The signer's headers are written from their parts straight into the request.
