@@ -1,5 +1,6 @@
 //! Generates the tables and typed shapes of every service whose cargo feature is
 //! enabled, trimmed by `STRATUS_KEEP_OPERATIONS` (`kinesis=PutRecord,PutRecords;…`).
+//! `STRATUS_MODELS_TABLES_ONLY=1` skips the typed shapes (size probes).
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     println!("cargo:rerun-if-env-changed=STRATUS_KEEP_OPERATIONS");
     println!("cargo:rerun-if-env-changed=STRATUS_MODELS_DIR");
+    println!("cargo:rerun-if-env-changed=STRATUS_MODELS_TABLES_ONLY");
     let models = std::env::var_os("STRATUS_MODELS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest.join("data"));
@@ -18,7 +20,9 @@ fn main() {
 }
 
 fn run(models: &std::path::Path, out: &std::path::Path) -> Result<(), stratus_codegen::GenError> {
-    let mut generator = stratus_codegen::Generator::new(models);
+    // Tables only (no typed shapes): for quick size probes; the tables are the same.
+    let typed = std::env::var_os("STRATUS_MODELS_TABLES_ONLY").is_none();
+    let mut generator = stratus_codegen::Generator::new(models).typed(typed);
     for service in stratus_codegen::all_services(models)? {
         let var = format!("CARGO_FEATURE_{}", service.to_uppercase().replace('-', "_"));
         if std::env::var_os(&var).is_some() {

@@ -7,6 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 target=thumbv7em-none-eabihf
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/../../target/size-probe}"
+# The probe links only the tables; skipping typed shapes makes builds quick.
+export STRATUS_MODELS_TABLES_ONLY=1
 services=("$@")
 if [ ${#services[@]} -eq 0 ]; then
   services=(kinesis firehose iot-data iot logs cloudwatch s3 sqs sns dynamodb sts lambda
