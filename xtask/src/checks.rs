@@ -11,6 +11,11 @@ struct CargoCheck {
     args: &'static [&'static str],
 }
 
+/// The services a gateway or device build most often needs, as the models issue
+/// lists them; built in full (all operations, typed shapes) by the test command.
+const TWENTY_SERVICES: &str = "kinesis,firehose,iot-data,iot,logs,cloudwatch,s3,sqs,sns,dynamodb,\
+sts,lambda,timestream-write,secretsmanager,ssm,events,ec2,iam,sso,sso-oidc";
+
 const CARGO_CHECKS: &[CargoCheck] = &[
     CargoCheck {
         name: "format",
@@ -33,6 +38,24 @@ const CARGO_CHECKS: &[CargoCheck] = &[
             "build",
             "-p",
             "stratus-core",
+            "--target",
+            "thumbv7em-none-eabihf",
+        ],
+    },
+    // The 20 services the models issue names, typed shapes included, must
+    // compile on the host and for the microcontroller target.
+    CargoCheck {
+        name: "20 services, host",
+        args: &["build", "-p", "stratus-models", "--features", TWENTY_SERVICES],
+    },
+    CargoCheck {
+        name: "20 services, thumbv7em-none-eabihf",
+        args: &[
+            "build",
+            "-p",
+            "stratus-models",
+            "--features",
+            TWENTY_SERVICES,
             "--target",
             "thumbv7em-none-eabihf",
         ],
