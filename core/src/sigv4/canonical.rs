@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::encode::{copy_bytes, hex32, percent_encoded_bytes, put_percent_encoded};
 use super::hash::Sha256Stream;
-use super::names::{Added, Entry, Scope, SignedNames, amz_date_bytes, put_name};
+use super::names::{Added, Entry, Scope, SignedNames, amz_date_bytes, name_of, put_name};
 use super::request::{STREAMING_PAYLOAD, UNSIGNED_PAYLOAD};
 use super::{
     CREDENTIAL_CAPACITY, MAX_SCOPE_PART, MAX_SIGNED_HEADERS, SIGNED_HEADERS_CAPACITY, SignableBody,
@@ -345,15 +345,6 @@ fn sort_key(name: &str, lower: bool) -> u64 {
     u64::from_be_bytes(k)
 }
 
-/// Compares the lowercase names of two entries.
-fn name_cmp(names: &SignedNames<'_>, a: Entry, b: Entry) -> Ordering {
-    let (x, y) = (names.name(a.index()), names.name(b.index()));
-    if a.lower() && b.lower() {
-        x.cmp(y)
-    } else {
-        lower_cmp(x, y)
-    }
-}
 
 /// Writes `value` with leading/trailing whitespace removed and inner runs of
 /// whitespace folded to one space (SigV4's "Trimall").
@@ -584,24 +575,24 @@ impl<'a> CanonicalRequest<'a> {
                 ))
                 .map_err(|_| too_many)?;
         }
-        let mut names = SignedNames {
-            headers,
-            added,
-            entries,
-            group_starts: 0,
-        };
-
         // Insertion sort of the entries (and their keys): few headers, stable
         // for repeats, most comparisons settled by the 8-byte keys.
-        let n = names.entries.len();
-        let mut entries = core::mem::take(&mut names.entries);
+        let name = |e: Entry| name_of(headers, &added, e.index());
+        let cmp = |a: Entry, b: Entry| {
+            if a.lower() && b.lower() {
+                name(a).cmp(name(b))
+            } else {
+                lower_cmp(name(a), name(b))
+            }
+        };
+        let n = entries.len();
         let keys = &mut keys[..];
         for i in 1..n {
             let mut j = i;
             while j > 0 {
                 let ord = keys[j - 1]
                     .cmp(&keys[j])
-                    .then_with(|| name_cmp(&names, entries[j - 1], entries[j]));
+                    .then_with(|| cmp(entries[j - 1], entries[j]));
                 if ord != Ordering::Greater {
                     break;
                 }
@@ -615,17 +606,15 @@ impl<'a> CanonicalRequest<'a> {
         for k in 0..n {
             let starts = k == 0
                 || keys[k - 1] != keys[k]
-                || name_cmp(&names, entries[k - 1], entries[k]) != Ordering::Equal;
+                || cmp(entries[k - 1], entries[k]) != Ordering::Equal;
             if starts {
                 group_starts |= 1 << k;
-                signed_len += usize::from(k > 0) + names.name(entries[k].index()).len();
+                signed_len += usize::from(k > 0) + name(entries[k]).len();
             }
         }
         if signed_len > SIGNED_HEADERS_CAPACITY {
             return Err(SigningError::SignedHeadersTooLong);
         }
-        names.entries = entries;
-        names.group_starts = group_starts;
         Ok(CanonicalRequest {
             request: *request,
             settings,
@@ -639,7 +628,12 @@ impl<'a> CanonicalRequest<'a> {
             time: params.time,
             expires,
             payload,
-            names,
+            names: SignedNames {
+                headers,
+                added,
+                entries,
+                group_starts,
+            },
         })
     }
 

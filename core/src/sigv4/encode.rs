@@ -17,6 +17,7 @@ pub trait Sink {
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError>;
 
     /// Appends a string.
+    #[inline(always)]
     fn put_str(&mut self, s: &str) -> Result<(), SigningError> {
         self.put(s.as_bytes())
     }

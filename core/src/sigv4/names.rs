@@ -94,6 +94,16 @@ impl Entry {
     }
 }
 
+/// Name of header `i` of the combined list: `headers`, then `added`.
+#[inline(always)]
+pub(crate) fn name_of<'a>(headers: &[(&'a str, &str)], added: &[Added], i: u16) -> &'a str {
+    let i = i as usize;
+    match headers.get(i) {
+        Some(&(n, _)) => n,
+        None => added.get(i - headers.len()).map_or("", |a| a.name()),
+    }
+}
+
 /// The signed headers in canonical order, as indices into the caller's headers
 /// and the added ones.
 #[derive(Clone, Debug)]
@@ -112,14 +122,7 @@ impl<'a> SignedNames<'a> {
     /// Name of header `i` of the combined list.
     #[inline(always)]
     pub(crate) fn name(&self, i: u16) -> &'a str {
-        let i = i as usize;
-        match self.headers.get(i) {
-            Some(&(n, _)) => n,
-            None => self
-                .added
-                .get(i - self.headers.len())
-                .map_or("", |a| a.name()),
-        }
+        name_of(self.headers, &self.added, i)
     }
 
     /// Whether `entries[k]` starts a new header name.

@@ -42,6 +42,7 @@ pub struct SigningOutput<'a> {
 }
 
 impl<'a> SigningOutput<'a> {
+    #[inline(always)]
     pub(crate) fn new(
         canonical: &CanonicalRequest<'a>,
         location: SignatureLocation,
