@@ -62,6 +62,8 @@
 
 mod metadata;
 mod operation;
+#[cfg(feature = "alloc")]
+pub mod owned;
 mod shape;
 pub mod value;
 pub mod view;
@@ -71,6 +73,8 @@ pub use operation::{
     ChecksumAlgorithm, ContextValue, Encoding, HttpChecksum, HttpMethod, Operation,
     OperationContextParam, OperationFlags, OperationTraits, StaticContextParam,
 };
+#[cfg(feature = "alloc")]
+pub use owned::RawJsonBuf;
 pub use shape::{
     Bound, ErrorInfo, Limits, Location, Member, MemberExtra, MemberFlags, Shape, ShapeFlags,
     ShapeId, ShapeKind, ShapeXml, TimestampFormat, XmlNamespace,
