@@ -98,6 +98,7 @@ const SPECIAL_HEADERS: [&[Special]; 21] = {
 /// The role of a header name whose [`sort_key`] is `key`. Candidates are
 /// found by length; their keys settle almost every comparison, so the rest of a
 /// name is compared only on a match.
+#[inline(always)]
 fn role(name: &str, key: u64) -> Role {
     let candidates: &[Special] = SPECIAL_HEADERS.get(name.len()).copied().unwrap_or(&[]);
     candidates
@@ -242,7 +243,43 @@ struct NameScan {
     lower: bool,
 }
 
+/// Bit 7 of each byte of `x` set where that byte lies in `lo..=hi` (exact for
+/// bytes below 0x80: `(b | 0x80) - lo` and `(hi | 0x80) - b` never borrow).
+const fn bytes_in(x: u64, lo: u8, hi: u8) -> u64 {
+    let at_least = (x | HIGH).wrapping_sub(lo as u64 * LANES);
+    let at_most = ((hi as u64) * LANES | HIGH).wrapping_sub(x);
+    at_least & at_most & HIGH
+}
+
+/// Whether all eight bytes of `x` are `a-z`, `0-9` or `-`: the common header
+/// name, a token with nothing to lowercase.
+const fn plain_name_word(x: u64) -> bool {
+    if x & HIGH != 0 {
+        return false;
+    }
+    let ok = bytes_in(x, b'a', b'z') | bytes_in(x, b'0', b'9') | bytes_in(x, b'-', b'-');
+    ok == HIGH
+}
+
+#[inline(always)]
 fn scan_name(name: &str) -> NameScan {
+    // Eight bytes at a time for plain names (the last word may overlap the
+    // one before); anything else takes the table.
+    let bytes = name.as_bytes();
+    let word = |w: &[u8]| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        plain_name_word(u64::from_le_bytes(a))
+    };
+    if bytes.len() >= 8
+        && bytes.chunks_exact(8).fold(true, |all, w| all & word(w))
+        && bytes.get(bytes.len() - 8..).is_some_and(word)
+    {
+        return NameScan {
+            valid: true,
+            lower: true,
+        };
+    }
     let (all, any) = name.bytes().fold((TOKEN, 0u8), |(all, any), b| {
         let class = NAME_BYTES[b as usize];
         (all & class, any | class)
@@ -266,6 +303,7 @@ struct ValueScan {
 const LANES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
+#[inline(always)]
 fn scan_value(bytes: &[u8]) -> ValueScan {
     // Most values are visible ASCII without spaces (0x21..=0x7e): checked eight
     // bytes at a time, they need no trimming. A byte outside that range gives
@@ -332,6 +370,7 @@ fn lower_cmp(a: &str, b: &str) -> Ordering {
 /// The first 8 bytes of a header name, lowercased, as a big-endian number:
 /// names with different keys compare as their keys do (shorter names are
 /// zero-padded, and no token character is zero).
+#[inline(always)]
 fn sort_key(name: &str, lower: bool) -> u64 {
     let bytes = name.as_bytes();
     let mut k = [0u8; 8];
@@ -344,7 +383,6 @@ fn sort_key(name: &str, lower: bool) -> u64 {
     }
     u64::from_be_bytes(k)
 }
-
 
 /// Writes `value` with leading/trailing whitespace removed and inner runs of
 /// whitespace folded to one space (SigV4's "Trimall").
@@ -997,6 +1035,31 @@ mod tests {
             let got = scan_value(v.as_bytes());
             assert_eq!((got.sendable, got.trimmed), scan_value_slowly(v), "{v:?}");
         }
+    }
+
+    #[test]
+    fn plain_name_words_are_exactly_lowercase_digits_and_dashes() {
+        for b in 0..=255u8 {
+            let plain = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+            for at in 0..8 {
+                let mut w = *b"abc-0123";
+                w[at] = b;
+                assert_eq!(
+                    plain_name_word(u64::from_le_bytes(w)),
+                    plain,
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+        let long = "x-amz-content-sha256";
+        assert_eq!((scan_name(long).valid, scan_name(long).lower), (true, true));
+        let mixed = "X-Amz-Content-Sha256";
+        assert_eq!(
+            (scan_name(mixed).valid, scan_name(mixed).lower),
+            (true, false)
+        );
+        let bad = "x-amz-content:sha256";
+        assert!(!scan_name(bad).valid);
     }
 
     #[test]

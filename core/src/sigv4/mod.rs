@@ -102,7 +102,7 @@ pub const AUTHORIZATION_CAPACITY: usize =
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[inline(always)]
+#[inline]
 pub fn sign<'a>(
     request: &SignableRequest<'a>,
     params: &SigningParams<'a>,

@@ -56,17 +56,8 @@ impl<'c> StringToSign<'c> {
     /// HMAC-SHA256 of this string under `key`: the signature.
     pub fn sign(&self, key: &SigningKey) -> Signature {
         let mut mac = key.start();
-        // Gathered first, the text goes into the MAC in one update; the buffer
-        // fits the longest scope.
-        let mut buf = [0u8; 256];
-        let mut w = SliceWriter::new(&mut buf);
-        match self.write_to(&mut w) {
-            Ok(()) => mac.update(w.into_bytes()),
-            // Writing into a MAC cannot fail.
-            Err(_) => {
-                let _ = self.write_to(&mut mac);
-            }
-        }
+        // Writing into a MAC cannot fail.
+        let _ = self.write_to(&mut mac);
         Signature::from_digest(&key.finish(mac))
     }
 }
