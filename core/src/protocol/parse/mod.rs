@@ -218,7 +218,7 @@ impl<'a> ResponseParser<'a> {
         let mut parser = ResponseParser {
             model,
             op,
-            protocol: model.metadata.protocol,
+            protocol: crate::protocol::resolved_protocol(&model.metadata),
             response,
             status: response.status,
             status_text: [0u8; 5],

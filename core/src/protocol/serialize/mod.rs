@@ -247,6 +247,8 @@ impl fmt::Debug for SerializedRequest<'_> {
 pub(crate) struct Ctx<'o> {
     pub(crate) model: &'static ServiceModel,
     pub(crate) op: &'static Operation,
+    /// The protocol spoken ([`resolved_protocol`](crate::protocol::resolved_protocol)).
+    pub(crate) protocol: Protocol,
     pub(crate) precision: Precision,
     /// A token for top-level idempotency-token members left unset.
     pub(crate) token: Option<&'o str>,
@@ -314,10 +316,28 @@ pub(crate) fn top_member<'v>(
     }
 }
 
+/// A top-level input as the serializer sees it: unset idempotency-token
+/// members read as the token.
+struct WithTokens<'v> {
+    input: &'v dyn StructValue,
+    members: &'static [Member],
+    token: Option<&'v str>,
+}
+
+impl StructValue for WithTokens<'_> {
+    fn member(&self, i: usize) -> Option<Value<'_>> {
+        match self.members.get(i) {
+            Some(m) => top_member(self.input, i, m, self.token),
+            None => self.input.member(i),
+        }
+    }
+}
+
 /// Serializes `input` for `op` of `service` into `buf`.
 ///
-/// The protocol is the service's `metadata.protocol`. Validation runs first
-/// unless `opts.validate` is off.
+/// The protocol is botocore's choice among the service's protocols
+/// ([`resolved_protocol`](crate::protocol::resolved_protocol)). Validation runs
+/// first unless `opts.validate` is off.
 pub fn serialize<'b>(
     service: &'static ServiceModel,
     op: &'static Operation,
@@ -325,12 +345,6 @@ pub fn serialize<'b>(
     opts: &SerializeOptions<'_>,
     buf: &'b mut [u8],
 ) -> Result<SerializedRequest<'b>, SerializeError> {
-    if opts.validate
-        && let Some(shape) = service.input_of(op)
-    {
-        crate::protocol::validate::validate(service, shape, input)
-            .map_err(SerializeError::Invalid)?;
-    }
     let mut token_buf = [0u8; 36];
     let token = match opts.tokens {
         Some(src) => {
@@ -339,15 +353,30 @@ pub fn serialize<'b>(
         }
         None => None,
     };
+    if opts.validate
+        && let Some(shape) = service.input_of(op)
+    {
+        // botocore fills idempotency tokens (a `before-parameter-build`
+        // handler) before it validates, so a required token member left unset
+        // is not an error when a token source is given.
+        let filled = WithTokens {
+            input,
+            members: shape.members(),
+            token,
+        };
+        crate::protocol::validate::validate(service, shape, &filled)
+            .map_err(SerializeError::Invalid)?;
+    }
     let mut out = out::Out::new(buf);
     let mut cx = Ctx {
         model: service,
         op,
+        protocol: crate::protocol::resolved_protocol(&service.metadata),
         precision: opts.precision,
         token,
         headers: heapless::Vec::new(),
     };
-    let parts = match service.metadata.protocol {
+    let parts = match cx.protocol {
         Protocol::Json => json::serialize_rpc(&mut cx, input, &mut out)?,
         Protocol::RestJson | Protocol::RestXml => rest::serialize(&mut cx, input, &mut out)?,
         Protocol::Query | Protocol::Ec2 => query::serialize(&mut cx, input, &mut out)?,

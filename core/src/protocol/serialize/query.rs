@@ -48,7 +48,7 @@ pub(super) fn serialize<'b>(
                 let t = cx.target(m)?;
                 let q = Q {
                     cx,
-                    ec2: cx.model.metadata.protocol == Protocol::Ec2,
+                    ec2: cx.protocol == Protocol::Ec2,
                 };
                 q.push_name(&mut key, q.name(m, t, m.name))?;
                 q.value(out, &mut key, Some(m), t, v, 1)?;

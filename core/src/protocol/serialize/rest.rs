@@ -37,7 +37,7 @@ pub(super) fn serialize<'b>(
         BodyRef::Written(s) => !s.is_empty(),
         BodyRef::Payload(p) => !p.is_empty(),
     };
-    if cx.model.metadata.protocol == Protocol::RestJson
+    if cx.protocol == Protocol::RestJson
         && !streaming
         && has_body
         && !cx.has_header(out, "Content-Type")
@@ -345,7 +345,7 @@ fn write_payload<'b>(
     input: &'b dyn StructValue,
     out: &mut Out<'b>,
 ) -> Result<(BodyRef<'b>, bool), SerializeError> {
-    let json = cx.model.metadata.protocol == Protocol::RestJson;
+    let json = cx.protocol == Protocol::RestJson;
     if let (
         Some(pm),
         ShapeKind::Structure {
