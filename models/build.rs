@@ -26,13 +26,19 @@ fn run(models: &std::path::Path, out: &std::path::Path) -> Result<(), stratus_co
     for service in stratus_codegen::all_services(models)? {
         let var = format!("CARGO_FEATURE_{}", service.to_uppercase().replace('-', "_"));
         if std::env::var_os(&var).is_some() {
-            println!(
-                "cargo:rerun-if-changed={}",
-                models.join(&service).join("service-2.json").display()
-            );
+            for file in ["service-2.json", "endpoint-rule-set-1.json"] {
+                println!(
+                    "cargo:rerun-if-changed={}",
+                    models.join(&service).join(file).display()
+                );
+            }
             generator = generator.service(&service);
         }
     }
+    println!(
+        "cargo:rerun-if-changed={}",
+        models.join("partitions.json").display()
+    );
     if let Ok(filter) = std::env::var("STRATUS_KEEP_OPERATIONS") {
         generator = generator.filter(&filter)?;
     }

@@ -20,9 +20,37 @@
 #![no_std]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 include!(concat!(env!("OUT_DIR"), "/services.rs"));
 
 /// The compiled-in service botocore calls `name` (`kinesis`, `iot-data`).
 pub fn service(name: &str) -> Option<&'static stratus_core::model::ServiceModel> {
     SERVICES.iter().copied().find(|s| s.name == name)
+}
+
+/// The encoded endpoint rule set of the compiled-in service botocore calls
+/// `name`, for [`RuleSet::new`](stratus_core::endpoint::RuleSet::new); `None`
+/// when the service is not compiled in or has no rule set. Resolve it against
+/// [`PARTITIONS`].
+///
+/// ```
+/// # #[cfg(feature = "kinesis")] {
+/// use stratus_core::endpoint::{Outcome, ParamValue, Partitions, RuleSet};
+/// let rules = RuleSet::new(stratus_models::endpoint_rules("kinesis").unwrap()).unwrap();
+/// let partitions = Partitions::new(&stratus_models::PARTITIONS).unwrap();
+/// let mut buf = [0u8; 512];
+/// let params = [("Region", ParamValue::Str("us-east-1"))];
+/// match rules.resolve::<_, 32>(&partitions, &params[..], &mut buf).unwrap() {
+///     Outcome::Endpoint(ep) => assert_eq!(ep.url(), "https://kinesis.us-east-1.amazonaws.com"),
+///     Outcome::Error(message) => panic!("{message}"),
+/// }
+/// # }
+/// ```
+pub fn endpoint_rules(name: &str) -> Option<&'static [u8]> {
+    ENDPOINT_RULE_SETS
+        .iter()
+        .find(|(service, _)| *service == name)
+        .map(|(_, rules)| *rules)
 }

@@ -36,6 +36,13 @@ pub enum GenError {
     },
     /// The operation filter text (`STRATUS_KEEP_OPERATIONS`) is malformed.
     BadFilter(String),
+    /// An endpoint rule set or `partitions.json` could not be encoded.
+    Endpoint {
+        /// The file.
+        path: PathBuf,
+        /// What the encoder rejected.
+        source: crate::endpoints::EndpointEncodeError,
+    },
 }
 
 impl fmt::Display for GenError {
@@ -53,6 +60,7 @@ impl fmt::Display for GenError {
                 f,
                 "bad operation filter {text:?}: expected service=Op,Op;service=Op"
             ),
+            GenError::Endpoint { path, source } => write!(f, "{}: {source}", path.display()),
         }
     }
 }
@@ -62,6 +70,7 @@ impl std::error::Error for GenError {
         match self {
             GenError::Io { source, .. } => Some(source),
             GenError::Json { source, .. } => Some(source),
+            GenError::Endpoint { source, .. } => Some(source),
             _ => None,
         }
     }
