@@ -247,7 +247,7 @@ struct NameScan {
 /// bytes below 0x80: `(b | 0x80) - lo` and `(hi | 0x80) - b` never borrow).
 const fn bytes_in(x: u64, lo: u8, hi: u8) -> u64 {
     let at_least = (x | HIGH).wrapping_sub(lo as u64 * LANES);
-    let at_most = ((hi as u64) * LANES | HIGH).wrapping_sub(x);
+    let at_most = (((hi as u64) * LANES) | HIGH).wrapping_sub(x);
     at_least & at_most & HIGH
 }
 

@@ -221,3 +221,20 @@ fn signing_structs_stay_small() {
     assert!(core::mem::size_of::<CanonicalRequest<'_>>() <= 512);
     assert!(core::mem::size_of::<SigningOutput<'_>>() <= 512);
 }
+
+#[test]
+fn digest_of_long_canonical_requests_streams() {
+    use sha2::{Digest, Sha256};
+    let c = creds();
+    let p = params(&c);
+    let long = [b'v'; 700];
+    let long = core::str::from_utf8(&long).unwrap();
+    for len in [0, 100, 300, 420, 450, 500, 700] {
+        let headers = [HOST, ("x-long", &long[..len])];
+        let cr = CanonicalRequest::new(&request(&headers), &p).unwrap();
+        let mut buf = [0u8; 2048];
+        let text = cr.write_into(&mut buf).unwrap();
+        let want: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+        assert_eq!(cr.digest(), want, "value of {len} bytes");
+    }
+}
