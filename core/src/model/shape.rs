@@ -185,6 +185,9 @@ pub struct MemberExtra {
     pub query_name: Option<&'static str>,
     /// `contextParam.name`: endpoint-rule parameter this member feeds.
     pub context_param: Option<&'static str>,
+    /// `timestampFormat` set on the member reference; it overrides the target
+    /// shape's (botocore merges member traits over the shape's).
+    pub timestamp_format: Option<TimestampFormat>,
 }
 
 /// One member of a structure, or the member / key / value of a list or map.
@@ -228,6 +231,15 @@ impl Member {
     /// `contextParam.name`, if any.
     pub fn context_param(&self) -> Option<&'static str> {
         self.extra.and_then(|e| e.context_param)
+    }
+
+    /// The `timestampFormat` that applies to this member's value of shape
+    /// `target`: the member's own if set, else the shape's (botocore merges the
+    /// member reference's traits over the target shape's).
+    pub fn timestamp_format(&self, target: &Shape) -> Option<TimestampFormat> {
+        self.extra
+            .and_then(|e| e.timestamp_format)
+            .or(target.timestamp_format)
     }
 }
 

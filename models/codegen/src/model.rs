@@ -200,6 +200,9 @@ pub struct MemberIr {
     pub query_name: Option<String>,
     /// `contextParam.name`.
     pub context_param: Option<String>,
+    /// Core `TimestampFormat` variant set on the member reference (it overrides
+    /// the target shape's).
+    pub timestamp_format: Option<&'static str>,
 }
 
 /// The parts of a shape by kind.
@@ -434,9 +437,11 @@ pub fn parse_service(name: &str, doc: &Value) -> Result<ServiceIr, GenError> {
         cx.obj(root.get("metadata").unwrap_or(&Value::Null), "metadata")?,
     )?;
     let mut shapes = BTreeMap::new();
-    for (sname, sv) in cx.obj(root.get("shapes").unwrap_or(&Value::Null), "shapes")? {
+    let raw_shapes = cx.obj(root.get("shapes").unwrap_or(&Value::Null), "shapes")?;
+    for (sname, sv) in raw_shapes {
         shapes.insert(sname.clone(), parse_shape(&cx, sname, cx.obj(sv, sname)?)?);
     }
+    inherit_shape_locations(&cx, raw_shapes, &mut shapes)?;
     let mut operations = BTreeMap::new();
     for (oname, ov) in cx.obj(root.get("operations").unwrap_or(&Value::Null), "operations")? {
         operations.insert(
@@ -450,6 +455,51 @@ pub fn parse_service(name: &str, doc: &Value) -> Result<ServiceIr, GenError> {
         operations,
         shapes,
     })
+}
+
+/// botocore resolves a member by merging the member reference's traits over
+/// its target shape's (`ShapeResolver.resolve_shape_ref`), so a `location`
+/// written on the shape (legacy models do this for `headers` maps) applies to
+/// every member that targets it and gives none of its own; the shape's
+/// `locationName` (the header prefix) comes along unless the member names one.
+fn inherit_shape_locations(
+    cx: &Ctx,
+    raw: &Map<String, Value>,
+    shapes: &mut BTreeMap<String, ShapeIr>,
+) -> Result<(), GenError> {
+    let mut shape_locations = BTreeMap::new();
+    for (sname, sv) in raw {
+        if let Some(l) = sv.get("location").and_then(Value::as_str) {
+            let loc = cx.table(&LOCATIONS, l, &format!("{sname}.location"))?;
+            shape_locations.insert(
+                sname.clone(),
+                (loc, opt_str(cx.obj(sv, sname)?, "locationName")),
+            );
+        }
+    }
+    if shape_locations.is_empty() {
+        return Ok(());
+    }
+    for shape in shapes.values_mut() {
+        let members: Vec<&mut MemberIr> = match &mut shape.kind {
+            KindIr::Structure { members, .. } => members.iter_mut().collect(),
+            KindIr::List(m) => vec![m.as_mut()],
+            KindIr::Map(k, v) => vec![k.as_mut(), v.as_mut()],
+            _ => Vec::new(),
+        };
+        for m in members {
+            let Some((loc, name)) = shape_locations.get(&m.target) else {
+                continue;
+            };
+            if m.location == "Body" {
+                m.location = loc;
+                if m.location_name.is_none() {
+                    m.location_name.clone_from(name);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parse_metadata(cx: &Ctx, m: &Map<String, Value>) -> Result<MetadataIr, GenError> {
@@ -516,6 +566,14 @@ fn parse_member(cx: &Ctx, owner: &str, name: &str, v: &Value) -> Result<MemberIr
             .and_then(|c| c.get("name"))
             .and_then(Value::as_str)
             .map(str::to_string),
+        timestamp_format: match opt_str(o, "timestampFormat") {
+            None => None,
+            Some(f) => Some(cx.table(
+                &TIMESTAMP_FORMATS,
+                &f,
+                &format!("{owner}.{name}.timestampFormat"),
+            )?),
+        },
     })
 }
 

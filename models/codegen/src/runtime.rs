@@ -131,8 +131,10 @@ fn bound(b: Option<BoundIr>) -> Option<Bound> {
 }
 
 fn member(m: &MemberIr, idx: &ShapeIndex) -> Member {
-    let has_extra =
-        m.xml_namespace.is_some() || m.query_name.is_some() || m.context_param.is_some();
+    let has_extra = m.xml_namespace.is_some()
+        || m.query_name.is_some()
+        || m.context_param.is_some()
+        || m.timestamp_format.is_some();
     Member {
         name: leak_str(&m.name),
         location_name: leak_opt(m.location_name.as_ref()),
@@ -145,6 +147,7 @@ fn member(m: &MemberIr, idx: &ShapeIndex) -> Member {
                 xml_namespace: m.xml_namespace.as_ref().map(namespace),
                 query_name: leak_opt(m.query_name.as_ref()),
                 context_param: leak_opt(m.context_param.as_ref()),
+                timestamp_format: m.timestamp_format.map(|f| variant(&TIMESTAMP_FORMATS, f)),
             })
         }),
     }

@@ -66,15 +66,20 @@ impl Pool {
 }
 
 fn member_lit(m: &MemberIr, idx: &ShapeIndex, pool: &mut Pool) -> String {
-    let extra = if m.xml_namespace.is_some() || m.query_name.is_some() || m.context_param.is_some()
+    let extra = if m.xml_namespace.is_some()
+        || m.query_name.is_some()
+        || m.context_param.is_some()
+        || m.timestamp_format.is_some()
     {
         let value = format!(
-            "MemberExtra {{ xml_namespace: {}, query_name: {}, context_param: {} }}",
+            "MemberExtra {{ xml_namespace: {}, query_name: {}, context_param: {}, timestamp_format: {} }}",
             m.xml_namespace
                 .as_ref()
                 .map_or("None".into(), |n| format!("Some({})", ns_lit(n))),
             opt_lit(m.query_name.as_deref()),
             opt_lit(m.context_param.as_deref()),
+            m.timestamp_format
+                .map_or("None".into(), |f| format!("Some(TimestampFormat::{f})")),
         );
         format!("Some(&{})", pool.intern("MX", "MemberExtra", value))
     } else {

@@ -491,9 +491,13 @@ fn emit_output_struct(
             .filter(|s| matches!(s.kind, KindIr::Scalar("Timestamp")));
         match ts {
             Some(s) => {
-                let fmt = s.timestamp_format.map_or("None".into(), |f| {
-                    format!("Some({CORE}::TimestampFormat::{f})")
-                });
+                // The member's own timestampFormat wins over the shape's.
+                let fmt = m
+                    .timestamp_format
+                    .or(s.timestamp_format)
+                    .map_or("None".into(), |f| {
+                        format!("Some({CORE}::TimestampFormat::{f})")
+                    });
                 let _ = writeln!(
                     out,
                     "            {f}: node.timestamp_member(&m[{i}], {fmt})?,"

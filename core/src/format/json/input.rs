@@ -24,6 +24,8 @@
 //! Keys are model member names (botocore's input dicts), not `locationName`s.
 //! `null` for a structure member means "not set"; `null` list items and map
 //! values are refused (the seam has no way to say "null element").
+//! A `jsonvalue` member takes any JSON value and reads as
+//! [`Value::Document`] of its text (botocore `json.dumps` whatever it is given).
 
 use core::cell::OnceCell;
 use core::fmt;
@@ -34,7 +36,7 @@ use crate::format::number::{parse_float, parse_int, parse_special_float};
 use crate::format::timestamp::{from_epoch_f64, parse_any, parse_epoch_text};
 use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Text};
 use crate::model::{
-    ListValue, MapValue, ServiceModel, Shape, ShapeId, ShapeKind, StructValue, Value,
+    ListValue, MapValue, MemberFlags, ServiceModel, Shape, ShapeId, ShapeKind, StructValue, Value,
 };
 use crate::time::Timestamp;
 
@@ -399,6 +401,11 @@ impl<'a> Builder<'a, '_> {
                             kind: InputErrorKind::UnknownMember,
                             offset: key_at,
                         })?;
+                    if m.flags.contains(MemberFlags::JSON_VALUE) {
+                        // Any JSON value (already checked by the pair walk):
+                        // presented as a document, as botocore json.dumps it.
+                        continue;
+                    }
                     let target = self.target(m.target, key_at)?;
                     let sub = cells.get(used..).unwrap_or(&[]);
                     used += self.value((at + p.value.0, at + p.value.1), target, sub, depth + 1)?;
@@ -606,7 +613,11 @@ impl StructValue for InputNode<'_> {
             }
         }
         let (s, e) = found?;
-        self.value_of(span.get(s..e)?, model.shape(member.target)?)
+        let token = span.get(s..e)?;
+        if member.flags.contains(MemberFlags::JSON_VALUE) {
+            return (!token.starts_with('n')).then_some(Value::Document(token));
+        }
+        self.value_of(token, model.shape(member.target)?)
     }
 }
 

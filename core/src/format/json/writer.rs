@@ -10,8 +10,12 @@
 //! The writer does not check that calls nest properly: serializers drive it from
 //! the model, so a mismatch is a bug in the caller, not bad input.
 
-use crate::format::number::{special_float_name, write_base64, write_int, write_py_float};
+use super::scan::{self, Items, MAX_DEPTH_LIMIT, Pairs};
+use crate::format::number::{
+    parse_float, special_float_name, write_base64, write_int, write_py_float,
+};
 use crate::format::sink::{Sink, WriteError};
+use crate::model::view::{Escape, Text};
 
 /// Separators between items and after keys.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -162,6 +166,93 @@ impl<S: Sink> JsonWriter<S> {
         self.before_value()?;
         self.sink.write_str(json)
     }
+
+    /// A JSON document given as text, printed again in this writer's style the
+    /// way `json.dumps(json.loads(text))` prints it: the writer's separators,
+    /// strings re-escaped with `ensure_ascii`, fractional numbers as Python's
+    /// `repr` of the float, whole numbers as written. botocore does this to a
+    /// `jsonvalue` member (compact, then base64) and to document members.
+    /// Text that is not one JSON value (nested at most
+    /// [`MAX_DEPTH_LIMIT`](super::MAX_DEPTH_LIMIT) deep) is
+    /// [`WriteError::Unrepresentable`].
+    ///
+    /// ```
+    /// use stratus_core::format::{json::{JsonStyle, JsonWriter}, SliceSink};
+    /// let mut buf = [0u8; 64];
+    /// let mut w = JsonWriter::new(SliceSink::new(&mut buf), JsonStyle::Compact);
+    /// w.document(r#" {"Foo": ["Bar", 1.50, "caf\u00e9", true]} "#).unwrap();
+    /// assert_eq!(w.into_sink().written(), br#"{"Foo":["Bar",1.5,"caf\u00e9",true]}"#);
+    /// ```
+    pub fn document(&mut self, json: &str) -> Result<(), WriteError> {
+        let (s, e) = scan::whole_value(json.as_bytes(), MAX_DEPTH_LIMIT)
+            .map_err(|_| WriteError::Unrepresentable)?;
+        self.document_value(json.get(s..e).unwrap_or(""))
+    }
+
+    /// One validated value token of a document.
+    fn document_value(&mut self, token: &str) -> Result<(), WriteError> {
+        let bad = |_| WriteError::Unrepresentable;
+        let b = token.as_bytes();
+        let part = |(s, e): (usize, usize)| token.get(s..e).ok_or(WriteError::Unrepresentable);
+        match b.first().copied() {
+            Some(b'{') => {
+                self.begin_object()?;
+                let mut pairs = Pairs::new(b, MAX_DEPTH_LIMIT).map_err(bad)?;
+                while let Some(p) = pairs.next_pair().map_err(bad)? {
+                    self.before_value()?;
+                    write_string_token(&mut self.sink, part(p.key)?)?;
+                    self.need_comma = false;
+                    self.sink.write_str(self.style.separators().1)?;
+                    self.document_value(part(p.value)?)?;
+                }
+                self.end_object()
+            }
+            Some(b'[') => {
+                self.begin_array()?;
+                let mut items = Items::new(b, MAX_DEPTH_LIMIT).map_err(bad)?;
+                while let Some(span) = items.next_item().map_err(bad)? {
+                    self.document_value(part(span)?)?;
+                }
+                self.end_array()
+            }
+            Some(b'"') => {
+                self.before_value()?;
+                write_string_token(&mut self.sink, token)
+            }
+            Some(b't' | b'f' | b'n') => self.raw(token),
+            _ if token.contains(['.', 'e', 'E']) => {
+                let x = parse_float(token).ok_or(WriteError::Unrepresentable)?;
+                self.before_value()?;
+                match x {
+                    f64::INFINITY => self.sink.write_str("Infinity"),
+                    f64::NEG_INFINITY => self.sink.write_str("-Infinity"),
+                    _ => write_py_float(&mut self.sink, x),
+                }
+            }
+            // Python reads `-0` as the integer 0.
+            _ if token == "-0" => self.raw("0"),
+            _ => self.raw(token),
+        }
+    }
+}
+
+/// Writes the JSON string token `token` (quotes included, escapes as sent)
+/// escaped again as `json.dumps` escapes it.
+fn write_string_token<S: Sink + ?Sized>(sink: &mut S, token: &str) -> Result<(), WriteError> {
+    let inner = token
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .ok_or(WriteError::Unrepresentable)?;
+    if !inner.contains('\\') {
+        return write_escaped(sink, inner);
+    }
+    sink.write_str("\"")?;
+    for c in Text::new(inner, Escape::Json).chars() {
+        let c = c.map_err(|_| WriteError::Unrepresentable)?;
+        let mut utf8 = [0u8; 4];
+        write_escaped_run(sink, c.encode_utf8(&mut utf8))?;
+    }
+    sink.write_str("\"")
 }
 
 /// `(character, escape)` for the characters with a short escape in `json.dumps`.
@@ -185,6 +276,12 @@ fn write_unit<S: Sink + ?Sized>(sink: &mut S, unit: u16) -> Result<(), WriteErro
 /// Writes `s` as a quoted JSON string with `ensure_ascii=True` escaping.
 pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), WriteError> {
     sink.write_str("\"")?;
+    write_escaped_run(sink, s)?;
+    sink.write_str("\"")
+}
+
+/// `s` escaped with `ensure_ascii=True`, without the quotes.
+fn write_escaped_run<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), WriteError> {
     let bytes = s.as_bytes();
     let mut plain_from = 0;
     for (i, c) in s.char_indices() {
@@ -206,8 +303,7 @@ pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), Writ
             write_unit(sink, *unit)?;
         }
     }
-    sink.write_bytes(bytes.get(plain_from..).unwrap_or(&[]))?;
-    sink.write_str("\"")
+    sink.write_bytes(bytes.get(plain_from..).unwrap_or(&[]))
 }
 
 #[cfg(test)]
@@ -274,6 +370,33 @@ mod tests {
             &mut buf,
         );
         assert_eq!(&buf[..n], br#"[{"k":{"x": 1}},""]"#);
+    }
+
+    /// Expected bytes: Python 3 `json.dumps(json.loads(text))` in each style.
+    #[test]
+    fn documents_print_as_json_dumps_of_json_loads() {
+        let cases: [(&str, &str, &str); 5] = [
+            (
+                r#"{"a": [1, 2.50, -0, 1e2, "\u00e9\n", {"b": null}], "c": true}"#,
+                r#"{"a":[1,2.5,0,100.0,"\u00e9\n",{"b":null}],"c":true}"#,
+                r#"{"a": [1, 2.5, 0, 100.0, "\u00e9\n", {"b": null}], "c": true}"#,
+            ),
+            (r#" "x\"y" "#, r#""x\"y""#, r#""x\"y""#),
+            ("[]", "[]", "[]"),
+            (" {} ", "{}", "{}"),
+            ("-1.5E-3", "-0.0015", "-0.0015"),
+        ];
+        let mut buf = [0u8; 96];
+        for (text, compact, python) in cases {
+            for (style, want) in [(JsonStyle::Compact, compact), (JsonStyle::Python, python)] {
+                let n = dumps(|w| w.document(text).unwrap(), style, &mut buf);
+                assert_eq!(core::str::from_utf8(&buf[..n]).unwrap(), want, "{text}");
+            }
+        }
+        for bad in ["", "{", "[1,]", "1 2", r#"{"a" 1}"#, r#""\x""#] {
+            let mut w = JsonWriter::new(SliceSink::new(&mut buf), JsonStyle::Compact);
+            assert_eq!(w.document(bad), Err(WriteError::Unrepresentable), "{bad}");
+        }
     }
 
     #[test]

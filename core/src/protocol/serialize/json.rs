@@ -3,9 +3,9 @@
 
 use crate::format::Sink;
 use crate::format::json::{JsonStyle, JsonWriter};
-use crate::model::{Location, Shape, ShapeKind, StructValue, TimestampFormat, Value};
+use crate::model::{Location, Member, Shape, ShapeKind, StructValue, TimestampFormat, Value};
 
-use super::out::{Out, Span, timestamp_text};
+use super::out::{Out, Span, timestamp_text, ts_format};
 use super::{BodyRef, Ctx, MAX_DEPTH, Parts, SerializeError, top_member, wire_name};
 
 /// `json` protocol: `POST /` (or the model's URI), `X-Amz-Target`, a JSON body
@@ -63,7 +63,7 @@ pub(super) fn write_top(
         if let Some(v) = top_member(input, i, m, cx.token) {
             let t = cx.target(m)?;
             w.key(wire_name(m, t))?;
-            write_value(cx, &mut w, t, v, 1)?;
+            write_value(cx, &mut w, Some(m), t, v, 1)?;
         }
     }
     w.end_object()?;
@@ -74,6 +74,7 @@ pub(super) fn write_top(
 pub(super) fn write_value<S: Sink>(
     cx: &Ctx<'_>,
     w: &mut JsonWriter<S>,
+    member: Option<&Member>,
     shape: &'static Shape,
     value: Value<'_>,
     depth: usize,
@@ -82,14 +83,14 @@ pub(super) fn write_value<S: Sink>(
         return Err(SerializeError::TooDeep);
     }
     match (value, &shape.kind) {
-        (Value::Document(doc), _) => w.raw(doc)?,
+        (Value::Document(doc), _) => w.document(doc)?,
         (Value::Struct(sv), ShapeKind::Structure { members, .. }) => {
             w.begin_object()?;
             for (i, m) in members.iter().enumerate() {
                 if let Some(v) = sv.member(i) {
                     let t = cx.target(m)?;
                     w.key(wire_name(m, t))?;
-                    write_value(cx, w, t, v, depth + 1)?;
+                    write_value(cx, w, Some(m), t, v, depth + 1)?;
                 }
             }
             w.end_object()?;
@@ -99,7 +100,7 @@ pub(super) fn write_value<S: Sink>(
             w.begin_array()?;
             for i in 0..lv.len() {
                 match lv.get(i) {
-                    Some(v) => write_value(cx, w, t, v, depth + 1)?,
+                    Some(v) => write_value(cx, w, Some(member), t, v, depth + 1)?,
                     None => w.null()?,
                 }
             }
@@ -111,7 +112,7 @@ pub(super) fn write_value<S: Sink>(
             for i in 0..mv.len() {
                 if let Some((k, v)) = mv.entry(i) {
                     w.key(k)?;
-                    write_value(cx, w, t, v, depth + 1)?;
+                    write_value(cx, w, Some(vm), t, v, depth + 1)?;
                 }
             }
             w.end_object()?;
@@ -122,9 +123,7 @@ pub(super) fn write_value<S: Sink>(
         (Value::Bool(b), _) => w.bool(b)?,
         (Value::Blob(b), _) => w.base64(b)?,
         (Value::Timestamp(t), _) => {
-            let format = shape
-                .timestamp_format
-                .unwrap_or(TimestampFormat::UnixTimestamp);
+            let format = ts_format(member, shape, TimestampFormat::UnixTimestamp);
             let mut tmp = [0u8; 48];
             let text = timestamp_text(&mut tmp, t, format, cx.precision)?;
             if format == TimestampFormat::UnixTimestamp {
@@ -149,7 +148,7 @@ pub(super) fn write_body(
 ) -> Result<Span, SerializeError> {
     let b0 = out.pos();
     let mut w = JsonWriter::new(&mut *out, JsonStyle::Python);
-    write_value(cx, &mut w, shape, value, 0)?;
+    write_value(cx, &mut w, None, shape, value, 0)?;
     Ok(out.since(b0))
 }
 
@@ -161,5 +160,5 @@ pub(super) fn write_compact<S: Sink>(
     value: Value<'_>,
 ) -> Result<(), SerializeError> {
     let mut w = JsonWriter::new(sink, JsonStyle::Compact);
-    write_value(cx, &mut w, shape, value, 0)
+    write_value(cx, &mut w, None, shape, value, 0)
 }

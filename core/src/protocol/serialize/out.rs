@@ -6,7 +6,7 @@
 use crate::format::number::{special_float_name, write_base64, write_int, write_py_float};
 use crate::format::timestamp::{Precision, write_epoch, write_iso8601, write_rfc822};
 use crate::format::{Sink, WriteError};
-use crate::model::{Shape, TimestampFormat, Value};
+use crate::model::{Member, Shape, TimestampFormat, Value};
 
 use super::SerializeError;
 
@@ -129,12 +129,11 @@ pub(crate) fn write_timestamp<S: Sink + ?Sized>(
 /// Writes a scalar the way botocore turns it into text for URIs, query strings,
 /// headers and query-protocol bodies: `str()` of the value, booleans in lower
 /// case, floats as Python's `repr` (non-finite as `NaN` / `Infinity`), blobs in
-/// base64 and timestamps in `shape`'s format or `default_format`.
+/// base64 and timestamps in `format` (see [`ts_format`]).
 pub(crate) fn write_scalar_text<S: Sink + ?Sized>(
     sink: &mut S,
     value: Value<'_>,
-    shape: &Shape,
-    default_format: TimestampFormat,
+    format: TimestampFormat,
     precision: Precision,
 ) -> Result<(), SerializeError> {
     match value {
@@ -146,17 +145,26 @@ pub(crate) fn write_scalar_text<S: Sink + ?Sized>(
             None => write_py_float(sink, x)?,
         },
         Value::Blob(b) => write_base64(sink, b)?,
-        Value::Timestamp(t) => write_timestamp(
-            sink,
-            t,
-            shape.timestamp_format.unwrap_or(default_format),
-            precision,
-        )?,
+        Value::Timestamp(t) => write_timestamp(sink, t, format, precision)?,
         Value::Struct(_) | Value::List(_) | Value::Map(_) => {
             return Err(SerializeError::NotAScalar);
         }
     }
     Ok(())
+}
+
+/// The timestamp format of a value of `shape` reached through `member`: the
+/// member's `timestampFormat`, else the shape's, else the location's
+/// `default` (botocore's `serialization.get('timestampFormat')` over the
+/// merged member and shape traits).
+pub(crate) fn ts_format(
+    member: Option<&Member>,
+    shape: &Shape,
+    default: TimestampFormat,
+) -> TimestampFormat {
+    member
+        .map_or(shape.timestamp_format, |m| m.timestamp_format(shape))
+        .unwrap_or(default)
 }
 
 /// Formats a timestamp into a small stack buffer, for writers that take `&str`.

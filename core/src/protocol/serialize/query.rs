@@ -9,7 +9,7 @@ use core::fmt::Write as _;
 use crate::format::Sink;
 use crate::model::{Member, Protocol, Shape, ShapeKind, StructValue, TimestampFormat, Value};
 
-use super::out::{Out, PercentEncode, write_scalar_text};
+use super::out::{Out, PercentEncode, ts_format, write_scalar_text};
 use super::{BodyRef, Ctx, MAX_DEPTH, Parts, SerializeError, is_flattened, top_member};
 
 /// Longest dotted key built while flattening.
@@ -112,6 +112,7 @@ impl Q<'_, '_> {
         out: &mut Out<'_>,
         key: &str,
         v: Value<'_>,
+        m: Option<&Member>,
         t: &Shape,
     ) -> Result<(), SerializeError> {
         out.write_str("&")?;
@@ -125,7 +126,8 @@ impl Q<'_, '_> {
             inner: out,
             keep_slash: false,
         };
-        write_scalar_text(&mut enc, v, t, TimestampFormat::Iso8601, self.cx.precision)
+        let format = ts_format(m, t, TimestampFormat::Iso8601);
+        write_scalar_text(&mut enc, v, format, self.cx.precision)
     }
 
     fn value(
@@ -156,7 +158,7 @@ impl Q<'_, '_> {
                 let it = self.cx.target(im)?;
                 if lv.is_empty() {
                     if !self.ec2 {
-                        self.pair(out, key, Value::Str(""), it)?;
+                        self.pair(out, key, Value::Str(""), Some(im), it)?;
                     }
                     return Ok(());
                 }
@@ -197,7 +199,7 @@ impl Q<'_, '_> {
                     write!(key, ".{}", j + 1).map_err(too_long)?;
                     let entry_base = key.len();
                     self.push_name(key, self.name(km, kt, "key"))?;
-                    self.pair(out, key, Value::Str(k), kt)?;
+                    self.pair(out, key, Value::Str(k), Some(km), kt)?;
                     key.truncate(entry_base);
                     self.push_name(key, self.name(vm, vt, "value"))?;
                     self.value(out, key, Some(vm), vt, e, depth + 1)?;
@@ -208,7 +210,7 @@ impl Q<'_, '_> {
             (Value::Struct(_) | Value::List(_) | Value::Map(_), _) => {
                 return Err(SerializeError::WrongKind(t.name));
             }
-            (scalar, _) => self.pair(out, key, scalar, t)?,
+            (scalar, _) => self.pair(out, key, scalar, member, t)?,
         }
         Ok(())
     }

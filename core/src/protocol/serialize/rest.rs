@@ -7,10 +7,10 @@ use crate::format::WriteError;
 use crate::format::number::write_base64;
 use crate::format::timestamp::Precision;
 use crate::model::{
-    Location, MemberFlags, Protocol, Shape, ShapeKind, StructValue, TimestampFormat, Value,
+    Location, Member, MemberFlags, Protocol, Shape, ShapeKind, StructValue, TimestampFormat, Value,
 };
 
-use super::out::{Out, PercentEncode, Span, write_scalar_text};
+use super::out::{Out, PercentEncode, Span, ts_format, write_scalar_text};
 use super::{BodyRef, Ctx, Parts, SerializeError, json, top_member, wire_name, xml};
 
 pub(super) fn serialize<'b>(
@@ -82,7 +82,8 @@ fn render_uri(
             inner: out,
             keep_slash: greedy,
         };
-        write_scalar_text(&mut enc, v, t, TimestampFormat::Iso8601, cx.precision)?;
+        let format = ts_format(Some(m), t, TimestampFormat::Iso8601);
+        write_scalar_text(&mut enc, v, format, cx.precision)?;
     }
     out.write_str(rest)?;
     Ok(())
@@ -133,7 +134,8 @@ fn write_query(
                 for j in 0..lv.len() {
                     if let Some(e) = lv.get(j) {
                         query_pair(out, &mut first, key, |s| {
-                            write_scalar_text(s, e, et, TimestampFormat::Iso8601, prec)
+                            let f = ts_format(Some(member), et, TimestampFormat::Iso8601);
+                            write_scalar_text(s, e, f, prec)
                         })?;
                     }
                 }
@@ -152,19 +154,26 @@ fn write_query(
                             for n in 0..lv.len() {
                                 if let Some(x) = lv.get(n) {
                                     query_pair(out, &mut first, k, |s| {
-                                        write_scalar_text(s, x, et, TimestampFormat::Iso8601, prec)
+                                        let f =
+                                            ts_format(Some(member), et, TimestampFormat::Iso8601);
+                                        write_scalar_text(s, x, f, prec)
                                     })?;
                                 }
                             }
                         }
                         _ => query_pair(out, &mut first, k, |s| {
-                            write_scalar_text(s, e, vt, TimestampFormat::Iso8601, prec)
+                            write_scalar_text(
+                                s,
+                                e,
+                                ts_format(Some(vm), vt, TimestampFormat::Iso8601),
+                                prec,
+                            )
                         })?,
                     }
                 }
             }
             _ => query_pair(out, &mut first, key, |s| {
-                write_scalar_text(s, v, t, TimestampFormat::Iso8601, prec)
+                write_scalar_text(s, v, ts_format(Some(m), t, TimestampFormat::Iso8601), prec)
             })?,
         }
     }
@@ -222,11 +231,12 @@ impl<S: Sink + ?Sized> Base64Sink<'_, S> {
 /// shape's format) in whole seconds, other scalars as text.
 fn header_value(
     cx: &Ctx<'_>,
-    m_flags: MemberFlags,
+    m: Option<&Member>,
     t: &'static Shape,
     v: Value<'_>,
     out: &mut Out<'_>,
 ) -> Result<(), SerializeError> {
+    let m_flags = m.map_or(MemberFlags::EMPTY, |m| m.flags);
     match (v, &t.kind) {
         (Value::List(lv), ShapeKind::List { member }) => {
             let et = cx.target(member)?;
@@ -250,7 +260,7 @@ fn header_value(
                         }
                         out.write_str("\"")?;
                     }
-                    _ => header_value(cx, MemberFlags::EMPTY, et, e, out)?,
+                    _ => header_value(cx, Some(member), et, e, out)?,
                 }
             }
             Ok(())
@@ -269,15 +279,10 @@ fn header_value(
                 secs: ts.secs,
                 nanos: 0,
             };
-            write_scalar_text(
-                out,
-                Value::Timestamp(whole),
-                t,
-                TimestampFormat::Rfc822,
-                Precision::Micros,
-            )
+            let format = ts_format(m, t, TimestampFormat::Rfc822);
+            write_scalar_text(out, Value::Timestamp(whole), format, Precision::Micros)
         }
-        _ => write_scalar_text(out, v, t, TimestampFormat::Rfc822, cx.precision),
+        _ => write_scalar_text(out, v, TimestampFormat::Rfc822, cx.precision),
     }
 }
 
@@ -304,7 +309,7 @@ fn write_headers(
                 out.write_str(name)?;
                 let name_span = out.since(n0);
                 let v0 = out.pos();
-                header_value(ctx, m.flags, t, v, out)?;
+                header_value(ctx, Some(m), t, v, out)?;
                 let value_span = out.since(v0);
                 push(cx, name_span, value_span)?;
             }
@@ -319,7 +324,13 @@ fn write_headers(
                     out.write_str(k)?;
                     let name_span = out.since(n0);
                     let v0 = out.pos();
-                    write_scalar_text(out, e, t, TimestampFormat::Rfc822, cx.precision)?;
+                    let f = match &t.kind {
+                        ShapeKind::Map { value: vm, .. } => {
+                            ts_format(Some(vm), cx.target(vm)?, TimestampFormat::Rfc822)
+                        }
+                        _ => TimestampFormat::Rfc822,
+                    };
+                    write_scalar_text(out, e, f, cx.precision)?;
                     let value_span = out.since(v0);
                     push(cx, name_span, value_span)?;
                 }

@@ -10,7 +10,7 @@ use crate::model::{
     XmlNamespace,
 };
 
-use super::out::{Out, Span, timestamp_text, write_scalar_text};
+use super::out::{Out, Span, timestamp_text, ts_format, write_scalar_text};
 use super::{Ctx, MAX_DEPTH, SerializeError, is_flattened, top_member, wire_name};
 
 /// Writes the root element `name` for `value` of `shape`. With `top` set, the
@@ -91,7 +91,8 @@ fn write_struct<S: Sink>(
             let t = cx.target(m)?;
             let mut buf = [0u8; 256];
             let mut s = SliceSink::new(&mut buf);
-            write_scalar_text(&mut s, v, t, TimestampFormat::Iso8601, cx.precision)?;
+            let format = ts_format(Some(m), t, TimestampFormat::Iso8601);
+            write_scalar_text(&mut s, v, format, cx.precision)?;
             let text = core::str::from_utf8(s.into_written())
                 .map_err(|_| SerializeError::Unrepresentable)?;
             w.attr(wire_name(m, t), text)?;
@@ -217,7 +218,7 @@ fn write_elem<S: Sink>(
                 Value::Bool(b) => w.bool(b)?,
                 Value::Blob(b) => w.base64(b)?,
                 Value::Timestamp(t) => {
-                    let format = shape.timestamp_format.unwrap_or(TimestampFormat::Iso8601);
+                    let format = ts_format(member, shape, TimestampFormat::Iso8601);
                     let mut tmp = [0u8; 48];
                     w.text(timestamp_text(&mut tmp, t, format, cx.precision)?)?;
                 }
