@@ -405,7 +405,20 @@ impl<'s, S: Sink> Writer<'s, S> {
                 }
                 self.end('}')?;
             }
-            ShapeKind::String { .. } => self.text(&node.text()?)?,
+            ShapeKind::String { .. } => match node.text() {
+                Ok(text) => self.text(&text)?,
+                // botocore's JSON parsers hand a scalar through untouched
+                // (`_default_scalar` is the identity), so a string-typed member
+                // holding an object or array comes out as that JSON value.
+                Err(DecodeError::WrongType) => match node.scalar(ScalarKind::Document) {
+                    Ok(Scalar::Document(d)) => {
+                        self.before_value()?;
+                        self.sink.write_str(d)?;
+                    }
+                    _ => return Err(DecodeError::WrongType.into()),
+                },
+                Err(e) => return Err(e.into()),
+            },
             ShapeKind::Integer | ShapeKind::Long => match node.scalar(ScalarKind::Int)? {
                 Scalar::Int(n) => {
                     self.before_value()?;
