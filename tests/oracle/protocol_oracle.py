@@ -49,6 +49,8 @@ SERVICES = (
 TOKEN = "00000000-0000-4000-8000-000000000000"
 PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 SPECIAL = "-_.~ /+=&:%@!*,;"
+# Multi-byte UTF-8 (lengths count characters, as botocore counts them).
+NON_ASCII = "\u00e9\u65e5\U0001f600"
 MAX_DEPTH = 5
 
 
@@ -76,6 +78,8 @@ class Gen:
         chars = [self.rng.choice(PLAIN) for _ in range(n)]
         if not plain and n >= 3 and self.rng.random() < 0.5:
             chars[self.rng.randrange(1, n - 1)] = self.rng.choice(SPECIAL)
+        if not plain and n >= 3 and self.rng.random() < 0.25:
+            chars[self.rng.randrange(1, n - 1)] = self.rng.choice(NON_ASCII)
         v = "".join(chars)
         return v, v
 
@@ -141,7 +145,7 @@ class Gen:
             return v, v
         raise ValueError(f"shape type {t}")
 
-    def structure(self, shape, depth, top=False, host_labels=()):
+    def structure(self, shape, depth, top=False, host_labels=(), always=()):
         if shape.metadata.get("document"):
             v = {"a": 1, "b": [True, "x"]}
             return v, v
@@ -157,7 +161,7 @@ class Gen:
             m = shape.members[name]
             if m.metadata.get("eventstream") or m.serialization.get("eventstream"):
                 continue
-            if name not in required:
+            if name not in required and name not in always:
                 if depth >= MAX_DEPTH or self.rng.random() < 0.35:
                     continue
             if top and m.metadata.get("idempotencyToken") and self.rng.random() < 0.5:
@@ -555,7 +559,7 @@ def botocore_parse(protocol, sm, op, status, headers, body):
         if error_shape is not None:
             parsed.update(parser.parse(response, error_shape))
     parsed.pop("ResponseMetadata", None)
-    if "Error" in parsed:
+    if status >= 300 and "Error" in parsed:
         parsed["Error"] = {
             "Code": parsed["Error"].get("Code", ""),
             "Message": parsed["Error"].get("Message", ""),
@@ -599,7 +603,12 @@ def run_parse(session, seed):
                 print(json.dumps({**base, "id": -1, "skip": "event-stream output is read by the event-stream decoder, not the parser"}))
             else:
                 try:
-                    params = Gen(rng).structure(shape, 0)[0] if shape is not None else {}
+                    # A structure payload is always sent, as services do: with an
+                    # empty body botocore reports the member as {} and stratus as
+                    # absent (a difference stratus keeps; see the known list).
+                    payload = shape.serialization.get("payload") if shape is not None else None
+                    always = (payload,) if payload and shape.members[payload].type_name == "structure" else ()
+                    params = Gen(rng).structure(shape, 0, always=always)[0] if shape is not None else {}
                     status, headers, body = encode_output(protocol, sm, op, shape, params)
                     want = botocore_parse(protocol, sm, op, status, headers, body)
                     emit(base, status, headers, body, want)

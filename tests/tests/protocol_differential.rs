@@ -92,6 +92,12 @@ fn b64_decode(text: &str) -> Vec<u8> {
     out
 }
 
+/// The generator's seed: fixed, so a run is repeatable; `STRATUS_DIFF_SEED`
+/// explores others (the known-differences list is checked against the default).
+fn seed() -> String {
+    std::env::var("STRATUS_DIFF_SEED").unwrap_or_else(|_| SEED.to_string())
+}
+
 /// The 20 services' models, loaded once each.
 struct Models(BTreeMap<String, &'static ServiceModel>);
 
@@ -118,7 +124,7 @@ impl Oracle {
         let script = stratus_tests::workspace_root().join("tests/oracle/protocol_oracle.py");
         let mut child = stratus_tests::python()
             .arg(script)
-            .args([mode, SEED])
+            .args([mode, &seed()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
