@@ -405,9 +405,13 @@ fn emit_decode(
             .filter(|s| matches!(s.kind, KindIr::Scalar("Timestamp")));
         let expr = match ts {
             Some(s) => {
-                let fmt = s.timestamp_format.map_or("None".into(), |f| {
-                    format!("Some({CORE}::TimestampFormat::{f})")
-                });
+                // The member's own timestampFormat wins over the shape's, as in the views.
+                let fmt = m
+                    .timestamp_format
+                    .or(s.timestamp_format)
+                    .map_or("None".into(), |f| {
+                        format!("Some({CORE}::TimestampFormat::{f})")
+                    });
                 format!("node.timestamp_member(&m[{i}], {fmt})?")
             }
             None if *boxed => format!(
