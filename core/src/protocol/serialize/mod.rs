@@ -14,6 +14,7 @@
 //! [`TokenSource`], so tests are deterministic.
 
 mod cbor;
+mod checksum;
 mod json;
 mod out;
 mod query;
@@ -29,6 +30,7 @@ use crate::model::{
     StructValue, Value,
 };
 
+pub use checksum::{RequestChecksumCalculation, checksum_base64};
 pub use out::Span;
 
 /// Most headers a serialized request carries.
@@ -61,6 +63,9 @@ pub enum SerializeError {
     BadModel,
     /// Parameter validation failed (see [`validate`](crate::protocol::validate)).
     Invalid(crate::protocol::validate::ValidationError),
+    /// The checksum algorithm asked for is not one computed here (CRC32,
+    /// SHA1, SHA256, SHA512 — botocore's set without the CRT).
+    UnsupportedChecksum,
 }
 
 impl From<WriteError> for SerializeError {
@@ -92,6 +97,9 @@ impl fmt::Display for SerializeError {
             SerializeError::TooManyHeaders => write!(f, "more than {MAX_HEADERS} headers"),
             SerializeError::BadModel => f.write_str("the model refers to a missing shape"),
             SerializeError::Invalid(e) => write!(f, "{e}"),
+            SerializeError::UnsupportedChecksum => {
+                f.write_str("unsupported checksum algorithm (CRC32, SHA1, SHA256, SHA512 are)")
+            }
         }
     }
 }
@@ -129,6 +137,22 @@ pub struct SerializeOptions<'a> {
     pub tokens: Option<&'a dyn TokenSource>,
     /// Sub-second precision of timestamps (botocore's `timestamp_precision`).
     pub precision: Precision,
+    /// Flexible request checksums as botocore's client adds them after
+    /// serializing ([`RequestChecksumCalculation`]); `None` (the default)
+    /// leaves the request as botocore's serializer alone builds it, which is
+    /// what the protocol test suites compare. [`SerializeOptions::client`]
+    /// turns it on.
+    pub checksum: Option<RequestChecksumCalculation>,
+}
+
+impl SerializeOptions<'_> {
+    /// botocore's client defaults: validation on, checksums `when_supported`.
+    pub fn client() -> Self {
+        SerializeOptions {
+            checksum: Some(RequestChecksumCalculation::WhenSupported),
+            ..SerializeOptions::default()
+        }
+    }
 }
 
 impl Default for SerializeOptions<'_> {
@@ -137,6 +161,7 @@ impl Default for SerializeOptions<'_> {
             validate: true,
             tokens: None,
             precision: Precision::Micros,
+            checksum: None,
         }
     }
 }
@@ -147,6 +172,7 @@ impl fmt::Debug for SerializeOptions<'_> {
             .field("validate", &self.validate)
             .field("tokens", &self.tokens.is_some())
             .field("precision", &self.precision)
+            .field("checksum", &self.checksum)
             .finish()
     }
 }
@@ -383,6 +409,9 @@ pub fn serialize<'b>(
         Protocol::SmithyRpcV2Cbor => cbor::serialize(&mut cx, input, &mut out)?,
     };
     let host_prefix = rest::host_prefix(&mut cx, input, &mut out)?;
+    if let Some(calculation) = opts.checksum {
+        add_checksum(&mut cx, input, calculation, parts.body, &mut out)?;
+    }
     let headers = core::mem::take(&mut cx.headers);
     Ok(SerializedRequest {
         method: op.http_method,
@@ -392,6 +421,47 @@ pub fn serialize<'b>(
         headers,
         body: parts.body,
     })
+}
+
+/// Adds the flexible checksum headers botocore's client adds (see
+/// [`checksum`]), unless the request already carries an `x-amz-checksum-*`.
+fn add_checksum(
+    cx: &mut Ctx<'_>,
+    input: &dyn StructValue,
+    calculation: RequestChecksumCalculation,
+    body: BodyRef<'_>,
+    out: &mut out::Out<'_>,
+) -> Result<(), SerializeError> {
+    let prefix = checksum::CHECKSUM_HEADER_PREFIX.as_bytes();
+    let buf = out.written();
+    let has_checksum = cx.headers.iter().any(|(n, _)| {
+        n.of(buf)
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    });
+    if has_checksum {
+        return Ok(());
+    }
+    let Some(plan) = checksum::resolve(cx.model, cx.op, input, calculation)? else {
+        return Ok(());
+    };
+    let mut raw = [0u8; 64];
+    let digest = {
+        let bytes = match body {
+            BodyRef::Empty => &[][..],
+            BodyRef::Written(s) => s.of(out.written()),
+            BodyRef::Payload(p) => p,
+        };
+        checksum::digest(plan.algorithm, bytes, &mut raw)?
+    };
+    cx.header(out, plan.header, |o| {
+        Ok(crate::format::number::write_base64(o, digest)?)
+    })?;
+    if let Some(name) = plan.algorithm_header {
+        use crate::format::Sink;
+        cx.header(out, name, |o| Ok(o.write_str("CRC32")?))?;
+    }
+    Ok(())
 }
 
 /// What a protocol serializer produced besides headers.
