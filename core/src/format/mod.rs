@@ -16,6 +16,7 @@
 //! | CBOR | [`cbor::CborWriter`] | [`cbor::CborReader`] | on `minicbor` |
 
 pub mod cbor;
+pub mod eventstream;
 pub mod json;
 pub mod number;
 pub mod sample;

@@ -155,6 +155,8 @@ flag_set! {
         STREAMING = 7,
         /// `deprecated`.
         DEPRECATED = 8,
+        /// `eventheader`: an event member carried in an event-stream message header.
+        EVENT_HEADER = 9,
     }
 }
 

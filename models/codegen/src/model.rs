@@ -39,6 +39,7 @@ pub mod member_flag {
     pub const EVENT_PAYLOAD: u16 = 1 << 6;
     pub const STREAMING: u16 = 1 << 7;
     pub const DEPRECATED: u16 = 1 << 8;
+    pub const EVENT_HEADER: u16 = 1 << 9;
 }
 
 /// Operation flag bits; equal to `stratus_core::model::OperationFlags`.
@@ -68,13 +69,14 @@ const SHAPE_BOOL_TRAITS: [(&str, u16); 11] = [
     ("wrapper", shape_flag::WRAPPER),
     ("sparse", shape_flag::SPARSE),
 ];
-const MEMBER_BOOL_TRAITS: [(&str, u16); 8] = [
+const MEMBER_BOOL_TRAITS: [(&str, u16); 9] = [
     ("idempotencyToken", member_flag::IDEMPOTENCY_TOKEN),
     ("jsonvalue", member_flag::JSON_VALUE),
     ("hostLabel", member_flag::HOST_LABEL),
     ("xmlAttribute", member_flag::XML_ATTRIBUTE),
     ("flattened", member_flag::FLATTENED),
     ("eventpayload", member_flag::EVENT_PAYLOAD),
+    ("eventheader", member_flag::EVENT_HEADER),
     ("streaming", member_flag::STREAMING),
     ("deprecated", member_flag::DEPRECATED),
 ];
