@@ -16,15 +16,17 @@ use stratus_core::protocol::serialize::{
 
 const TOKEN: &[u8; 36] = b"00000000-0000-4000-8000-000000000000";
 
-/// `(service, model operation, python method, calculation, params, blob members)`.
-fn cases() -> Vec<(
+/// One case: `(service, model operation, python method, calculation, params, blob members)`.
+type Case = (
     &'static str,
     &'static str,
     &'static str,
     &'static str,
     J,
     Vec<&'static str>,
-)> {
+);
+
+fn cases() -> Vec<Case> {
     let hello = "aGVsbG8gd29ybGQ="; // b"hello world"
     let delete = json!({"Bucket": "b", "Delete": {"Objects": [{"Key": "a"}, {"Key": "b/c"}]}});
     let cors = json!({"Bucket": "b", "CORSConfiguration": {"CORSRules": [
