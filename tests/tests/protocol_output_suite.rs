@@ -25,6 +25,7 @@ use stratus_codegen::model::parse_service;
 use stratus_codegen::runtime::leak_service;
 use stratus_core::format::Sink;
 use stratus_core::format::WriteError;
+use stratus_core::model::ShapeFlags;
 use stratus_core::protocol::parse::{Response, ResponseParser};
 
 /// A growable sink for the test (the core writes into any `Sink`).
@@ -114,6 +115,12 @@ fn decode_blobs(v: &mut Value, shape: &str, shapes: &Map<String, Value>) {
         ("blob", Value::String(text)) => {
             let bytes = base64_decode(text);
             *text = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        // An event stream is a list of `{"<EventType>": {…}}` objects.
+        ("structure", Value::Array(events)) if s["eventstream"] == true => {
+            for event in events {
+                decode_blobs(event, shape, shapes);
+            }
         }
         ("structure", Value::Object(obj)) => {
             if let Some(members) = s["members"].as_object() {
@@ -273,8 +280,17 @@ fn run_case(suite: &Value, case: &Value, protocol: &str) -> Outcome {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    // botocore's runner hands event-stream bodies over base64-decoded
+    // (`MockRawResponse`), as it does CBOR bodies.
+    let event_stream = model.output_of(op).is_some_and(|out| {
+        out.members().iter().any(|m| {
+            model
+                .shape(m.target)
+                .is_some_and(|s| s.flags.contains(ShapeFlags::EVENT_STREAM))
+        })
+    });
     let body: Vec<u8> = match resp["body"].as_str() {
-        Some(b) if protocol == "smithy-rpc-v2-cbor" => base64_decode(b),
+        Some(b) if protocol == "smithy-rpc-v2-cbor" || event_stream => base64_decode(b),
         Some(b) => b.as_bytes().to_vec(),
         None if protocol == "query" => b"<xml/>".to_vec(),
         None => Vec::new(),

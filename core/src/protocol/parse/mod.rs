@@ -51,6 +51,7 @@
 //! ```
 
 pub mod errors;
+pub mod event_stream;
 mod headers;
 mod reader;
 mod to_json;
@@ -61,9 +62,10 @@ use crate::format::cbor::CborReader;
 use crate::format::json::{JsonReader, TAG_OBJECT};
 use crate::format::xml::{TAG_ELEMENT, XmlReader};
 use crate::model::view::{DecodeError, Node};
-use crate::model::{Operation, Protocol, ServiceModel, Shape, ShapeFlags, ShapeId, ShapeKind};
+use crate::model::{Operation, Protocol, ServiceModel, Shape, ShapeId, ShapeKind};
 
 pub use errors::{QueryError, ServiceError};
+pub use event_stream::{Event, EventError, Events, StreamException};
 pub use to_json::{MAX_JSON_DEPTH, ToJsonError};
 
 /// Deepest body nesting the parser's readers accept.
@@ -88,9 +90,11 @@ pub enum ParseError {
     Body(DecodeError),
     /// A `query` response lacks its `<OperationResult>` wrapper element.
     MissingResultWrapper,
-    /// The output is an event stream, which is read by the event-stream decoder,
-    /// not by this parser.
-    EventStream,
+    /// The `initial-response` message of an event-stream output is malformed.
+    EventStream(crate::format::eventstream::EventStreamError),
+    /// An event-stream output (`json`, `smithy-rpc-v2-cbor`) does not start
+    /// with an `initial-response` event.
+    NoInitialResponse,
 }
 
 impl fmt::Display for ParseError {
@@ -100,7 +104,10 @@ impl fmt::Display for ParseError {
             ParseError::MissingResultWrapper => {
                 f.write_str("query response lacks its <OperationResult> element")
             }
-            ParseError::EventStream => f.write_str("event-stream output is not parsed here"),
+            ParseError::EventStream(e) => write!(f, "event-stream output: {e}"),
+            ParseError::NoInitialResponse => {
+                f.write_str("event stream does not start with an initial-response event")
+            }
         }
     }
 }
@@ -156,8 +163,14 @@ pub(crate) mod tag {
     pub const HEADER_MAP: u32 = 0x0200_0002;
     /// The status code.
     pub const STATUS: u32 = 0x0200_0003;
-    /// A blob or string payload: the whole body.
+    /// A blob or string payload: the whole body (or an event's payload).
     pub const PAYLOAD: u32 = 0x0200_0004;
+    /// An event-stream member: the stream's messages.
+    pub const EVENT_STREAM: u32 = 0x0200_0005;
+    /// One event (or modelled exception) of a stream: the whole message.
+    pub const EVENT: u32 = 0x0200_0006;
+    /// An `eventheader` member: the whole message; the member names the header.
+    pub const EVENT_HEADER: u32 = 0x0200_0007;
     /// The first tag owned by the parser.
     pub const FIRST_OWN: u32 = TOP;
     /// The shape id meaning "no shape".
@@ -284,15 +297,11 @@ impl<'a> ResponseParser<'a> {
                 model: self.model,
             });
         };
-        if out
-            .members()
-            .iter()
-            .filter_map(|m| self.model.shape(m.target))
-            .any(|s| s.flags.contains(ShapeFlags::EVENT_STREAM))
-        {
-            return Err(ParseError::EventStream);
-        }
-        let span = self.output_span(out)?;
+        let span = if event_stream::stream_member(self.model, out).is_some() {
+            self.stream_output_span()?
+        } else {
+            self.output_span(out)?
+        };
         Ok(Output {
             node: self.top(span, id),
             shape,

@@ -27,6 +27,15 @@ impl<'r> ResponseParser<'r> {
     ) -> Result<Option<Node<'a>>, DecodeError> {
         let rest = matches!(self.protocol, Protocol::RestJson | Protocol::RestXml);
         let reader = parent.reader();
+        if super::event_stream::is_stream_member(self.model, member) {
+            let span = self.stream_span();
+            return Ok(Some(Node::new(
+                span,
+                tag::EVENT_STREAM,
+                Some(member),
+                reader,
+            )));
+        }
         if rest {
             match member.location {
                 Location::Header => {
@@ -93,6 +102,7 @@ impl Reader for ResponseParser<'_> {
     ) -> Result<Option<Node<'a>>, DecodeError> {
         match parent.tag() {
             t if t & 0xFF00_0000 == tag::TOP => self.top_member(parent, member),
+            tag::EVENT => self.event_member(parent, member),
             t if t >= tag::FIRST_OWN => Err(DecodeError::WrongType),
             _ => self.body_reader().member(parent, member),
         }
@@ -117,6 +127,7 @@ impl Reader for ResponseParser<'_> {
                     Node::new(item.as_bytes(), tag::HEADER, item_member, list.reader())
                 }))
             }
+            tag::EVENT_STREAM => self.next_event(list, cursor),
             t if t >= tag::FIRST_OWN => Err(DecodeError::WrongType),
             _ => self.body_reader().next_item(list, cursor),
         }
@@ -165,6 +176,7 @@ impl Reader for ResponseParser<'_> {
                 let text = core::str::from_utf8(node.raw()).map_err(|_| DecodeError::Malformed)?;
                 headers::scalar(text, kind, self.protocol == Protocol::RestXml)
             }
+            tag::EVENT_HEADER => self.event_header_scalar(node, kind),
             tag::STATUS => {
                 let text = self.status_str();
                 headers::scalar(text, kind, false)

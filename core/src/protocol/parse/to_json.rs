@@ -13,6 +13,7 @@
 
 use core::fmt;
 
+use super::event_stream::{EventError, Events};
 use super::{Output, ServiceError, tag};
 use crate::format::json::TAG_NULL;
 use crate::format::number::{write_int, write_py_float};
@@ -38,6 +39,11 @@ pub enum ToJsonError {
     TooDeep,
     /// A member refers to a shape the model does not have.
     UnknownShape,
+    /// An event-stream message is malformed, corrupt or truncated.
+    EventStream(crate::format::eventstream::EventStreamError),
+    /// The event stream carries an error or exception message (read it with
+    /// [`Output::events`](super::Output::events) for its code and members).
+    StreamException,
 }
 
 impl fmt::Display for ToJsonError {
@@ -47,6 +53,8 @@ impl fmt::Display for ToJsonError {
             ToJsonError::Write(e) => write!(f, "cannot write JSON: {e}"),
             ToJsonError::TooDeep => f.write_str("response nests too deeply"),
             ToJsonError::UnknownShape => f.write_str("member refers to an unknown shape"),
+            ToJsonError::EventStream(e) => write!(f, "event stream: {e}"),
+            ToJsonError::StreamException => f.write_str("event stream carries an error"),
         }
     }
 }
@@ -352,6 +360,24 @@ impl<'s, S: Sink> Writer<'s, S> {
         Ok(())
     }
 
+    /// An event stream as botocore's runner lists it: `[{"<EventType>": {…}}, …]`.
+    fn events(&mut self, node: &Node<'_>, depth: usize) -> Result<(), ToJsonError> {
+        self.begin('[')?;
+        for event in Events::new(*node, self.model) {
+            let event = event.map_err(|e| match e {
+                EventError::Decode(e) => ToJsonError::EventStream(e),
+                EventError::Exception(_) => ToJsonError::StreamException,
+            })?;
+            let target = self.shape(event.member)?;
+            self.begin('{')?;
+            self.key(event.name())?;
+            self.value(&event.node, target, depth + 1)?;
+            self.end('}')?;
+        }
+        self.end(']')?;
+        Ok(())
+    }
+
     /// A `jsonvalue` header: base64 of JSON text, copied out decoded.
     fn json_value_header(&mut self, raw: &[u8]) -> Result<(), ToJsonError> {
         self.before_value()?;
@@ -376,6 +402,9 @@ impl<'s, S: Sink> Writer<'s, S> {
             return Ok(());
         }
         match shape.kind {
+            ShapeKind::Structure { .. } if shape.flags.contains(ShapeFlags::EVENT_STREAM) => {
+                self.events(node, depth)?;
+            }
             ShapeKind::Structure { .. } => {
                 self.begin('{')?;
                 self.members(node, shape, depth)?;
