@@ -46,7 +46,13 @@ const CARGO_CHECKS: &[CargoCheck] = &[
     // compile on the host and for the microcontroller target.
     CargoCheck {
         name: "20 services, host",
-        args: &["build", "-p", "stratus-models", "--features", TWENTY_SERVICES],
+        args: &[
+            "build",
+            "-p",
+            "stratus-models",
+            "--features",
+            TWENTY_SERVICES,
+        ],
     },
     CargoCheck {
         name: "20 services, thumbv7em-none-eabihf",
