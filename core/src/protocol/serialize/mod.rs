@@ -15,6 +15,7 @@
 
 mod cbor;
 mod checksum;
+mod compress;
 mod json;
 mod out;
 mod query;
@@ -31,6 +32,9 @@ use crate::model::{
 };
 
 pub use checksum::{RequestChecksumCalculation, checksum_base64};
+pub use compress::{CompressionConfig, DEFAULT_MIN_COMPRESSION_SIZE};
+#[cfg(feature = "alloc")]
+pub use compress::{GzipError, gzip_into, gzip_to_vec};
 pub use out::Span;
 
 /// Most headers a serialized request carries.
@@ -66,6 +70,8 @@ pub enum SerializeError {
     /// The checksum algorithm asked for is not one computed here (CRC32,
     /// SHA1, SHA256, SHA512 — botocore's set without the CRT).
     UnsupportedChecksum,
+    /// The gzip encoder failed (request compression).
+    CompressionFailed,
 }
 
 impl From<WriteError> for SerializeError {
@@ -100,6 +106,7 @@ impl fmt::Display for SerializeError {
             SerializeError::UnsupportedChecksum => {
                 f.write_str("unsupported checksum algorithm (CRC32, SHA1, SHA256, SHA512 are)")
             }
+            SerializeError::CompressionFailed => f.write_str("the gzip encoder failed"),
         }
     }
 }
@@ -143,13 +150,27 @@ pub struct SerializeOptions<'a> {
     /// what the protocol test suites compare. [`SerializeOptions::client`]
     /// turns it on.
     pub checksum: Option<RequestChecksumCalculation>,
+    /// Request compression as botocore's client applies it before the
+    /// checksum ([`CompressionConfig`]): operations with the
+    /// `requestcompression` trait get a gzip body and `Content-Encoding: gzip`
+    /// once the body reaches `min_size` bytes. `None` (the default) leaves the
+    /// body as botocore's serializer alone builds it; [`SerializeOptions::client`]
+    /// turns it on with botocore's defaults.
+    ///
+    /// **Compression needs the `alloc` feature** (the deflate encoder keeps
+    /// its tables on the heap). Without `alloc` this setting is ignored and
+    /// the body is always sent uncompressed — the same request botocore sends
+    /// with `disable_request_compression = True`, which services accept.
+    pub compression: Option<CompressionConfig>,
 }
 
 impl SerializeOptions<'_> {
-    /// botocore's client defaults: validation on, checksums `when_supported`.
+    /// botocore's client defaults: validation on, checksums `when_supported`,
+    /// request compression from 10240 bytes (with the `alloc` feature).
     pub fn client() -> Self {
         SerializeOptions {
             checksum: Some(RequestChecksumCalculation::WhenSupported),
+            compression: Some(CompressionConfig::default()),
             ..SerializeOptions::default()
         }
     }
@@ -162,6 +183,7 @@ impl Default for SerializeOptions<'_> {
             tokens: None,
             precision: Precision::Micros,
             checksum: None,
+            compression: None,
         }
     }
 }
@@ -173,6 +195,7 @@ impl fmt::Debug for SerializeOptions<'_> {
             .field("tokens", &self.tokens.is_some())
             .field("precision", &self.precision)
             .field("checksum", &self.checksum)
+            .field("compression", &self.compression)
             .finish()
     }
 }
@@ -409,6 +432,14 @@ pub fn serialize<'b>(
         Protocol::SmithyRpcV2Cbor => cbor::serialize(&mut cx, input, &mut out)?,
     };
     let host_prefix = rest::host_prefix(&mut cx, input, &mut out)?;
+    #[cfg(feature = "alloc")]
+    let parts = match opts.compression {
+        Some(cfg) => Parts {
+            body: compress::apply(&mut cx, cfg, parts.body, &mut out)?,
+            ..parts
+        },
+        None => parts,
+    };
     if let Some(calculation) = opts.checksum {
         add_checksum(&mut cx, input, calculation, parts.body, &mut out)?;
     }

@@ -65,6 +65,25 @@ impl<'b> Out<'b> {
         self.buf.get(..self.len).unwrap_or(&[])
     }
 
+    /// The bytes written so far and the free space after them, for a step
+    /// that reads earlier output while appending (request compression).
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    pub(crate) fn split(&mut self) -> (&[u8], &mut [u8]) {
+        let (written, free) = self.buf.split_at_mut(self.len.min(self.buf.len()));
+        (written, free)
+    }
+
+    /// Marks `n` bytes of the free space (filled through [`split`](Self::split)) as written.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    pub(crate) fn advance(&mut self, n: usize) -> Result<(), WriteError> {
+        let end = self.len.checked_add(n).ok_or(WriteError::Full)?;
+        if end > self.buf.len() {
+            return Err(WriteError::Full);
+        }
+        self.len = end;
+        Ok(())
+    }
+
     /// Hands the whole buffer back, read-only, for the request's lifetime.
     pub(crate) fn finish(self) -> &'b [u8] {
         let len = self.len;
