@@ -1,7 +1,10 @@
 use super::*;
 
+/// A header to encode: name, type byte, value bytes.
+type TestHeader<'a> = (&'a str, u8, &'a [u8]);
+
 /// Encodes one message into `out` (test-side encoder, independent of the decoder).
-fn encode(headers: &[(&str, u8, &[u8])], payload: &[u8], out: &mut [u8; 512]) -> usize {
+fn encode(headers: &[TestHeader], payload: &[u8], out: &mut [u8; 512]) -> usize {
     let mut h = [0u8; 256];
     let mut hl = 0;
     for (name, ty, value) in headers {
@@ -192,7 +195,7 @@ fn oversized_and_inconsistent_lengths() {
 #[test]
 fn bad_headers() {
     let mut buf = [0u8; 512];
-    let cases: [(&[(&str, u8, &[u8])], EventStreamError); 6] = [
+    let cases: [(&[TestHeader], EventStreamError); 6] = [
         (&[("a", 10, &[])], EventStreamError::UnknownHeaderType(10)),
         (&[("a", 4, &[0, 0])], EventStreamError::HeaderTruncated),
         (
