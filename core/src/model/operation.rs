@@ -2,7 +2,7 @@
 //! that change how a request is signed, checksummed, compressed or routed.
 
 use super::metadata::AuthScheme;
-use super::shape::{ShapeId, flag_set};
+use super::shape::{ShapeId, XmlNamespace, flag_set};
 
 /// An HTTP request method.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -144,6 +144,11 @@ pub struct OperationTraits {
     pub static_context_params: &'static [StaticContextParam],
     /// `operationContextParams`.
     pub operation_context_params: &'static [OperationContextParam],
+    /// `locationName` on the `input` reference: the rest-xml body's root
+    /// element name (botocore merges the reference's traits over the shape's).
+    pub input_location_name: Option<&'static str>,
+    /// `xmlNamespace` on the `input` reference: the rest-xml body root's `xmlns`.
+    pub input_xml_namespace: Option<XmlNamespace>,
 }
 
 /// One operation of a service.
@@ -207,6 +212,16 @@ impl Operation {
     /// `operationContextParams`; empty when absent.
     pub fn operation_context_params(&self) -> &'static [OperationContextParam] {
         self.traits.map_or(&[], |t| t.operation_context_params)
+    }
+
+    /// `locationName` on the `input` reference, if present.
+    pub fn input_location_name(&self) -> Option<&'static str> {
+        self.traits.and_then(|t| t.input_location_name)
+    }
+
+    /// `xmlNamespace` on the `input` reference, if present.
+    pub fn input_xml_namespace(&self) -> Option<&'static XmlNamespace> {
+        self.traits.and_then(|t| t.input_xml_namespace.as_ref())
     }
 
     /// Whether `name` is one of this operation's three names (`PutRecord`,

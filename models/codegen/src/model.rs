@@ -307,6 +307,10 @@ pub struct OperationIr {
     pub static_context_params: Vec<(String, ContextIr)>,
     /// `operationContextParams`.
     pub operation_context_params: Vec<(String, String)>,
+    /// `locationName` on the `input` reference.
+    pub input_location_name: Option<String>,
+    /// `xmlNamespace` on the `input` reference.
+    pub input_xml_namespace: Option<XmlNs>,
 }
 
 /// Service metadata.
@@ -693,6 +697,7 @@ fn parse_operation(
             .and_then(Value::as_str)
             .map(str::to_string)
     };
+    let input_ref = o.get("input").and_then(Value::as_object);
     let mut op_flags = flags(o, &OP_BOOL_TRAITS);
     let authtype = opt_str(o, "authtype");
     let auth = if let Some(list) = o.get("auth").and_then(Value::as_array) {
@@ -821,6 +826,8 @@ fn parse_operation(
         request_compression,
         static_context_params,
         operation_context_params,
+        input_location_name: input_ref.and_then(|r| opt_str(r, "locationName")),
+        input_xml_namespace: input_ref.and_then(|r| xml_ns(r.get("xmlNamespace"))),
     })
 }
 
@@ -847,6 +854,17 @@ impl ShapeIr {
 }
 
 impl OperationIr {
+    /// Whether any of the rare traits kept in core's out-of-line
+    /// `OperationTraits` is present.
+    pub fn has_traits(&self) -> bool {
+        self.http_checksum.is_some()
+            || !self.request_compression.is_empty()
+            || !self.static_context_params.is_empty()
+            || !self.operation_context_params.is_empty()
+            || self.input_location_name.is_some()
+            || self.input_xml_namespace.is_some()
+    }
+
     /// Input, output and error shape names.
     pub fn shape_refs(&self) -> Vec<&str> {
         self.input

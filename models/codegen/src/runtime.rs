@@ -212,10 +212,7 @@ fn shape(s: &ShapeIr, idx: &ShapeIndex) -> Shape {
 
 fn operation(op: &crate::model::OperationIr, idx: &ShapeIndex) -> Operation {
     let sid = |n: &Option<String>| n.as_ref().and_then(|n| idx.get(n)).map(|i| ShapeId(*i));
-    let has_traits = op.http_checksum.is_some()
-        || !op.request_compression.is_empty()
-        || !op.static_context_params.is_empty()
-        || !op.operation_context_params.is_empty();
+    let has_traits = op.has_traits();
     let traits = has_traits.then(|| {
         leak(OperationTraits {
             http_checksum: op.http_checksum.as_ref().map(|c| HttpChecksum {
@@ -256,6 +253,8 @@ fn operation(op: &crate::model::OperationIr, idx: &ShapeIndex) -> Operation {
                     })
                     .collect(),
             ),
+            input_location_name: leak_opt(op.input_location_name.as_ref()),
+            input_xml_namespace: op.input_xml_namespace.as_ref().map(namespace),
         })
     });
     Operation {

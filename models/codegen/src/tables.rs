@@ -207,10 +207,7 @@ pub fn emit_tables(svc: &ServiceIr) -> String {
             .map(|i| format!("ShapeId({i})"))
             .collect();
         let auth: Vec<String> = op.auth.iter().map(|a| format!("AuthScheme::{a}")).collect();
-        let has_traits = op.http_checksum.is_some()
-            || !op.request_compression.is_empty()
-            || !op.static_context_params.is_empty()
-            || !op.operation_context_params.is_empty();
+        let has_traits = op.has_traits();
         let traits = if has_traits {
             let checksum = op.http_checksum.as_ref().map_or("None".into(), |c| {
                 let algs: Vec<String> = c
@@ -254,10 +251,14 @@ pub fn emit_tables(svc: &ServiceIr) -> String {
                 })
                 .collect();
             let v = format!(
-                "OperationTraits {{ http_checksum: {checksum}, request_compression: &[{}], static_context_params: &[{}], operation_context_params: &[{}] }}",
+                "OperationTraits {{ http_checksum: {checksum}, request_compression: &[{}], static_context_params: &[{}], operation_context_params: &[{}], input_location_name: {}, input_xml_namespace: {} }}",
                 enc.join(", "),
                 scp.join(", "),
-                ocp.join(", ")
+                ocp.join(", "),
+                opt_lit(op.input_location_name.as_deref()),
+                op.input_xml_namespace
+                    .as_ref()
+                    .map_or("None".into(), |n| format!("Some({})", ns_lit(n))),
             );
             format!("Some(&{})", pool.intern("OT", "OperationTraits", v))
         } else {

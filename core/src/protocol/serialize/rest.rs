@@ -405,15 +405,18 @@ fn write_payload<'b>(
         if json {
             json::write_top(cx, out, shape, input, |l| l == Location::Body)?;
         } else {
-            let root = shape
-                .xml
-                .and_then(|x| x.location_name)
+            // The input reference's traits win over the shape's, as in
+            // botocore's `OperationModel.input_shape`.
+            let root = cx
+                .op
+                .input_location_name()
+                .or(shape.xml.and_then(|x| x.location_name))
                 .unwrap_or(shape.name);
             xml::write_root(
                 cx,
                 out,
                 root,
-                None,
+                cx.op.input_xml_namespace(),
                 shape,
                 Value::Struct(input),
                 Some(cx.token),
