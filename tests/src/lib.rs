@@ -61,3 +61,49 @@ pub fn python() -> Command {
         .env("PYTHONDONTWRITEBYTECODE", "1");
     cmd
 }
+
+/// A global allocator that forwards to the system allocator and counts every
+/// allocation and reallocation, for tests that prove a path makes none.
+///
+/// Install it in its own test binary, so no other test's allocations count:
+///
+/// ```no_run
+/// #[global_allocator]
+/// static GLOBAL: stratus_tests::CountingAllocator = stratus_tests::CountingAllocator;
+///
+/// let n = stratus_tests::allocations_during(|| {
+///     let v: Vec<u8> = std::hint::black_box(Vec::with_capacity(8));
+///     drop(v);
+/// });
+/// assert!(n >= 1);
+/// ```
+pub struct CountingAllocator;
+
+static ALLOCATIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the only
+// addition is an atomic counter.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// How many allocations [`CountingAllocator`] saw while `f` ran (0 when it is
+/// not the installed global allocator).
+pub fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(std::sync::atomic::Ordering::SeqCst);
+    f();
+    ALLOCATIONS.load(std::sync::atomic::Ordering::SeqCst) - before
+}

@@ -4,44 +4,15 @@
 //! error enum, and the output written as JSON into a caller's buffer. Its own
 //! test binary, so no other test's allocations are counted.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use stratus_core::format::SliceSink;
 use stratus_core::model::view::FromNode;
 use stratus_core::protocol::parse::{Parsed, Response, ResponseParser};
 use stratus_models::kinesis;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards every call unchanged to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: stratus_tests::CountingAllocator = stratus_tests::CountingAllocator;
 
-fn allocations_during(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
-    f();
-    ALLOCATIONS.load(Ordering::SeqCst) - before
-}
+use stratus_tests::allocations_during;
 
 const OK_BODY: &[u8] = br#"{"ShardId":"shardId-000000000001","SequenceNumber":"49590338271490256608559692538361571095921575989136588898","EncryptionType":"KMS"}"#;
 const ERR_BODY: &[u8] = br#"{"__type":"ResourceNotFoundException","message":"Stream s not found"}"#;
