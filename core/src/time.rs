@@ -200,7 +200,7 @@ const fn is_leap(y: u32) -> bool {
     (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
-const fn days_in_month(y: u32, m: u8) -> u8 {
+pub(crate) const fn days_in_month(y: u32, m: u8) -> u8 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -211,7 +211,7 @@ const fn days_in_month(y: u32, m: u8) -> u8 {
 }
 
 // Howard Hinnant's days/civil conversions (public-domain algorithms).
-const fn civil_from_days(z: i64) -> (i64, u8, u8) {
+pub(crate) const fn civil_from_days(z: i64) -> (i64, u8, u8) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;
@@ -224,7 +224,7 @@ const fn civil_from_days(z: i64) -> (i64, u8, u8) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-const fn days_from_civil(y: i64, m: u8, d: u8) -> i64 {
+pub(crate) const fn days_from_civil(y: i64, m: u8, d: u8) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;

@@ -8,7 +8,7 @@
 //! Writing gives botocore's three `timestampFormat`s.
 
 use super::sink::{Sink, WriteError, write_fmt};
-use crate::time::Timestamp;
+use crate::time::{Timestamp, civil_from_days, days_from_civil, days_in_month};
 
 /// Why a timestamp text could not be read.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -21,39 +21,6 @@ pub enum TimestampError {
 }
 
 const NANOS: i64 = 1_000_000_000;
-
-const fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = if m > 2 { m as i64 - 3 } else { m as i64 + 9 };
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-const fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 /// Calendar fields to a timestamp, checking ranges (a leap second 60 is accepted
 /// and folded into the next minute, as dateutil does not but services never send).
@@ -69,14 +36,15 @@ fn from_fields(
     let ok = (1..=9999).contains(&y)
         && (1..=12).contains(&mo)
         && d >= 1
-        && d <= days_in_month(y, mo)
+        && d <= u32::from(days_in_month(y as u32, mo as u8))
         && h < 24
         && mi < 60
         && s <= 60;
     if !ok {
         return Err(TimestampError::OutOfRange);
     }
-    let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
+    // Ranges were checked above, so the narrowing casts are exact.
+    let secs = days_from_civil(y, mo as u8, d as u8) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
     Ok(Timestamp { secs, nanos })
 }
 
@@ -338,6 +306,7 @@ fn civil(t: Timestamp) -> Result<(i64, u32, u32, u32, u32, u32), WriteError> {
     let days = t.secs.div_euclid(86_400);
     let rem = t.secs.rem_euclid(86_400) as u32;
     let (y, m, d) = civil_from_days(days);
+    let (m, d) = (u32::from(m), u32::from(d));
     if !(0..=9999).contains(&y) || i64::from(t.nanos) >= NANOS {
         return Err(WriteError::Unrepresentable);
     }
