@@ -17,8 +17,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write;
 
 use crate::model::{KindIr, MemberIr, ServiceIr, ShapeIr, member_flag, shape_flag};
-use crate::names::{field_name, type_name, unique, variant_name};
+use crate::names::{type_name, unique, variant_name};
 use crate::tables::shape_index;
+use crate::types::{doc, field_names, reach};
 
 const CORE: &str = "::stratus_core::model";
 const OPT: &str = "::core::option::Option";
@@ -131,20 +132,6 @@ fn scalar_ty(kind: &str) -> &'static str {
     }
 }
 
-/// Shapes reachable from `roots` through members, list members and map parts.
-fn reach<'a>(svc: &'a ServiceIr, roots: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&str> = roots.collect();
-    while let Some(n) = stack.pop() {
-        if let Some(s) = svc.shapes.get(n)
-            && seen.insert(n.to_string())
-        {
-            stack.extend(s.targets());
-        }
-    }
-    seen
-}
-
 /// `(structure, member)` edges that close a cycle of direct structure members
 /// (lists and maps already break cycles: a `Vec` has a fixed size).
 fn box_edges(svc: &ServiceIr) -> HashSet<(String, String)> {
@@ -184,19 +171,6 @@ fn box_edges(svc: &ServiceIr) -> HashSet<(String, String)> {
         }
     }
     boxed
-}
-
-/// Field names of a structure's members, unique within it (as the views name them).
-fn field_names(members: &[MemberIr]) -> Vec<String> {
-    let mut taken: HashSet<String> = ["__node".to_string()].into_iter().collect();
-    members
-        .iter()
-        .map(|m| unique(field_name(&m.name), &mut taken))
-        .collect()
-}
-
-fn doc(text: &str) -> String {
-    format!("#[doc = {text:?}]\n")
 }
 
 /// The `owned` module of a (trimmed) service, wrapped in `#[cfg(feature = "alloc")]`.

@@ -133,7 +133,10 @@ fn scalar_ty(kind: &str) -> &'static str {
 }
 
 /// Shapes reachable from `roots` through members, list members and map parts.
-fn reach<'a>(svc: &'a ServiceIr, roots: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+pub(crate) fn reach<'a>(
+    svc: &'a ServiceIr,
+    roots: impl Iterator<Item = &'a str>,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<&str> = roots.collect();
     while let Some(n) = stack.pop() {
@@ -147,7 +150,7 @@ fn reach<'a>(svc: &'a ServiceIr, roots: impl Iterator<Item = &'a str>) -> BTreeS
 }
 
 /// Field names of a structure's members, unique within it.
-fn field_names(members: &[MemberIr]) -> Vec<String> {
+pub(crate) fn field_names(members: &[MemberIr]) -> Vec<String> {
     let mut taken: HashSet<String> = ["__node".to_string()].into_iter().collect();
     members
         .iter()
@@ -155,7 +158,7 @@ fn field_names(members: &[MemberIr]) -> Vec<String> {
         .collect()
 }
 
-fn doc(text: &str) -> String {
+pub(crate) fn doc(text: &str) -> String {
     format!("#[doc = {text:?}]\n")
 }
 
