@@ -21,5 +21,6 @@ pub mod endpoint;
 pub mod format;
 pub mod model;
 pub mod protocol;
+pub mod retry;
 pub mod sigv4;
 pub mod time;
