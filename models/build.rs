@@ -39,6 +39,10 @@ fn run(models: &std::path::Path, out: &std::path::Path) -> Result<(), stratus_co
         "cargo:rerun-if-changed={}",
         models.join("partitions.json").display()
     );
+    println!(
+        "cargo:rerun-if-changed={}",
+        models.join("_retry.json").display()
+    );
     if let Ok(filter) = std::env::var("STRATUS_KEEP_OPERATIONS") {
         generator = generator.filter(&filter)?;
     }

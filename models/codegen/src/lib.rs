@@ -22,6 +22,7 @@ pub mod error;
 pub mod model;
 pub mod names;
 pub mod owned;
+pub mod retry;
 pub mod runtime;
 pub mod tables;
 pub mod types;
@@ -238,6 +239,7 @@ impl Generator {
                 svc.name,
                 tables::emit_tables(&svc)
             );
+            src.push_str(&retry::emit_legacy_retry(&self.models_dir, &svc)?);
             if self.typed {
                 src.push_str(&types::emit_types(&svc));
                 src.push_str(&owned::emit_owned(&svc));
