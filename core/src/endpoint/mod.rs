@@ -94,7 +94,7 @@ impl<'r> RuleSet<'r> {
     /// Resolves an endpoint for `params`, writing strings into `buf`.
     ///
     /// `SLOTS` bounds the variables the rule set may bind (see
-    /// [`slots_needed`](Self::slots_needed); 32 covers every botocore 1.43.11
+    /// [`slots_needed`](Self::slots_needed); 48 covers every botocore 1.43.11
     /// rule set). The returned views borrow `buf`.
     pub fn resolve<'a, 'b, P, const SLOTS: usize>(
         &self,

@@ -81,6 +81,33 @@ impl<'a> Partitions<'a> {
         self.id(rec)
     }
 
+    /// Calls `f` with each region `partitions.json` lists for the partition
+    /// `partition_id` (`aws`, `aws-cn`, …), in file order; returns how many.
+    /// An unknown partition lists none.
+    pub fn for_each_region(
+        &self,
+        partition_id: &str,
+        mut f: impl FnMut(&'a str),
+    ) -> Result<usize, EvalError> {
+        let mut cur = Cursor::at(self.bytes, self.first);
+        for _ in 0..self.count {
+            let end = cur.end_of_len()?;
+            let id = self.strings.read_str(&mut cur)?;
+            if id != partition_id {
+                cur.jump(end)?;
+                continue;
+            }
+            let rx_end = cur.end_of_len()?;
+            cur.jump(rx_end)?;
+            let n_regions = cur.usize()?;
+            for _ in 0..n_regions {
+                f(self.strings.read_str(&mut cur)?);
+            }
+            return Ok(n_regions);
+        }
+        Ok(0)
+    }
+
     /// Offset of the partition record for `region`.
     pub(crate) fn lookup(&self, region: Option<&str>) -> Result<u32, EvalError> {
         let mut cur = Cursor::at(self.bytes, self.first);

@@ -14,3 +14,15 @@ pub use input::{InputError, InputErrorKind, InputNode, InputSlots, JsonInput, MA
 pub use reader::{JsonReader, TAG_ARRAY, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING};
 pub use scan::MAX_DEPTH_LIMIT;
 pub use writer::{JsonStyle, JsonWriter, write_escaped};
+
+/// Checks that `text` is one well-formed JSON value (surrounding whitespace
+/// allowed), nesting at most [`MAX_INPUT_DEPTH`] deep.
+///
+/// ```
+/// use stratus_core::format::json::validate;
+/// assert!(validate(br#" {"a": [1, 2]} "#).is_ok());
+/// assert!(validate(b"{").is_err());
+/// ```
+pub fn validate(text: &[u8]) -> Result<(), crate::model::view::DecodeError> {
+    scan::whole_value(text, MAX_INPUT_DEPTH).map(|_| ())
+}

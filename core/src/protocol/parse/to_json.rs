@@ -114,6 +114,43 @@ impl Output<'_> {
     }
 }
 
+/// A replacement for one top-level output member when writing JSON (what
+/// `after-call` handlers leave in a call's result).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MemberOverride<'a> {
+    /// Write this JSON text as the member's value.
+    Json(&'a str),
+    /// Leave the member out.
+    Omit,
+}
+
+/// Where [`Output::write_json_with`] looks up replacements, by member name.
+pub trait MemberOverrides {
+    /// The replacement for top-level member `name`, if any.
+    fn member(&self, name: &str) -> Option<MemberOverride<'_>>;
+}
+
+impl Output<'_> {
+    /// As [`write_json`](Self::write_json), with top-level members replaced as
+    /// `overrides` says (members it sets that the response lacks are written
+    /// too, in model order).
+    pub fn write_json_with<S: Sink>(
+        &self,
+        sink: &mut S,
+        overrides: &dyn MemberOverrides,
+    ) -> Result<(), ToJsonError> {
+        let mut w = Writer::new(sink, self.model);
+        w.overrides = Some(overrides);
+        match self.shape {
+            Some(shape) => w.value(&self.node, shape, 0),
+            None => {
+                w.sink.write_str("{}")?;
+                Ok(())
+            }
+        }
+    }
+}
+
 impl ServiceError<'_> {
     /// Writes the error as botocore's parsed dict:
     /// `{"Error": {"Code": …, "Message": …}}` plus the exception's members.
@@ -142,6 +179,8 @@ struct Writer<'s, S: Sink> {
     sink: &'s mut S,
     model: &'static ServiceModel,
     need_comma: bool,
+    /// Replacements for the top-level members (depth 0 only).
+    overrides: Option<&'s dyn MemberOverrides>,
 }
 
 fn base64_digit(c: u8) -> Option<u32> {
@@ -225,6 +264,7 @@ impl<'s, S: Sink> Writer<'s, S> {
             sink,
             model,
             need_comma: false,
+            overrides: None,
         }
     }
 
@@ -336,6 +376,17 @@ impl<'s, S: Sink> Writer<'s, S> {
     ) -> Result<(), ToJsonError> {
         let mut written = 0usize;
         for m in shape.members() {
+            if depth == 0
+                && let Some(o) = self.overrides.and_then(|o| o.member(m.name))
+            {
+                if let MemberOverride::Json(text) = o {
+                    written += 1;
+                    self.key(m.name)?;
+                    self.before_value()?;
+                    self.sink.write_str(text)?;
+                }
+                continue;
+            }
             let Some(child) = node.member(m)? else {
                 continue;
             };

@@ -500,3 +500,31 @@ pub(crate) struct Parts<'b> {
     pub(crate) target: Span,
     pub(crate) body: BodyRef<'b>,
 }
+
+/// Writes `input` (of `op`'s input shape) as JSON in the `json` protocol's
+/// body form, whatever the service's protocol: every member, by wire name,
+/// blobs in base64, timestamps as epoch seconds. Two inputs that give the
+/// same bytes ask for the same thing, which is how the stubber compares
+/// expected and actual parameters.
+pub fn input_json<'b>(
+    service: &'static ServiceModel,
+    op: &'static Operation,
+    input: &dyn StructValue,
+    buf: &'b mut [u8],
+) -> Result<&'b [u8], SerializeError> {
+    use crate::format::Sink;
+    let mut out = out::Out::new(buf);
+    let cx = Ctx {
+        model: service,
+        op,
+        protocol: Protocol::Json,
+        precision: Precision::Micros,
+        token: None,
+        headers: heapless::Vec::new(),
+    };
+    match service.input_of(op) {
+        Some(shape) => json::write_top(&cx, &mut out, shape, input, |_| true)?,
+        None => out.write_str("{}")?,
+    }
+    Ok(out.finish())
+}
