@@ -16,6 +16,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod format;

@@ -1,0 +1,176 @@
+//! [`HeaderBlock`]: a request's headers in one caller-given buffer, editable
+//! by handlers without a heap.
+//!
+//! Each header is stored as `name length (u16 LE) | value length (u16 LE) |
+//! name | value`, in send order.
+//!
+//! ```
+//! use stratus_core::client::HeaderBlock;
+//! let mut buf = [0u8; 128];
+//! let mut h = HeaderBlock::new(&mut buf);
+//! h.append("Content-Type", "application/json").unwrap();
+//! h.append("X-Custom", "1").unwrap();
+//! h.set("x-custom", "2").unwrap();
+//! assert_eq!(h.get("X-CUSTOM"), Some("2"));
+//! assert!(h.remove("content-type"));
+//! assert_eq!(h.iter().count(), 1);
+//! ```
+
+use core::fmt;
+
+/// The header buffer is full (or a name or value is longer than 65535 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct HeadersFull;
+
+impl fmt::Display for HeadersFull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the request's header buffer is full")
+    }
+}
+
+/// A request's headers. See the [module docs](self).
+pub struct HeaderBlock<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl fmt::Debug for HeaderBlock<'_> {
+    // Values may be secret (Authorization, tokens): names only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter().map(|(n, _)| n)).finish()
+    }
+}
+
+/// Reads the entry at `at`: (name, value, next offset).
+fn entry(buf: &[u8], at: usize) -> Option<(&str, &str, usize)> {
+    let head = buf.get(at..at + 4)?;
+    let nl = usize::from(u16::from_le_bytes([*head.first()?, *head.get(1)?]));
+    let vl = usize::from(u16::from_le_bytes([*head.get(2)?, *head.get(3)?]));
+    let name = buf.get(at + 4..at + 4 + nl)?;
+    let value = buf.get(at + 4 + nl..at + 4 + nl + vl)?;
+    Some((
+        core::str::from_utf8(name).ok()?,
+        core::str::from_utf8(value).ok()?,
+        at + 4 + nl + vl,
+    ))
+}
+
+impl<'b> HeaderBlock<'b> {
+    /// An empty block over `buf`.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        HeaderBlock { buf, len: 0 }
+    }
+
+    /// Adds `name: value` after the others (repeats allowed).
+    pub fn append(&mut self, name: &str, value: &str) -> Result<(), HeadersFull> {
+        let nl = u16::try_from(name.len()).map_err(|_| HeadersFull)?;
+        let vl = u16::try_from(value.len()).map_err(|_| HeadersFull)?;
+        let end = self.len + 4 + name.len() + value.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(HeadersFull)?;
+        let (head, rest) = slot.split_at_mut(4);
+        let (n, v) = rest.split_at_mut(name.len());
+        head.copy_from_slice(&[
+            nl.to_le_bytes()[0],
+            nl.to_le_bytes()[1],
+            vl.to_le_bytes()[0],
+            vl.to_le_bytes()[1],
+        ]);
+        n.copy_from_slice(name.as_bytes());
+        v.copy_from_slice(value.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+
+    /// Replaces every `name` header (case-insensitive) with one `name: value`.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), HeadersFull> {
+        while self.remove(name) {}
+        self.append(name, value)
+    }
+
+    /// Removes the first header called `name` (case-insensitive); `true` if
+    /// there was one.
+    pub fn remove(&mut self, name: &str) -> bool {
+        let used = self.buf.get(..self.len).unwrap_or(&[]);
+        let mut at = 0;
+        let mut found = None;
+        while let Some((n, _, next)) = entry(used, at) {
+            if n.eq_ignore_ascii_case(name) {
+                found = Some((at, next));
+                break;
+            }
+            at = next;
+        }
+        let Some((start, next)) = found else {
+            return false;
+        };
+        self.buf.copy_within(next..self.len, start);
+        self.len -= next - start;
+        true
+    }
+
+    /// The first value of `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// `(name, value)` pairs in send order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let used = self.buf.get(..self.len).unwrap_or(&[]);
+        let mut at = 0;
+        core::iter::from_fn(move || {
+            let (n, v, next) = entry(used, at)?;
+            at = next;
+            Some((n, v))
+        })
+    }
+
+    /// Number of headers.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether there are no headers.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// A mark to [`truncate`](Self::truncate) back to.
+    pub fn mark(&self) -> usize {
+        self.len
+    }
+
+    /// Drops every header added after `mark`.
+    pub fn truncate(&mut self, mark: usize) {
+        self.len = self.len.min(mark);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_keep_order_and_refuse_overflow() {
+        let mut buf = [0u8; 40];
+        let mut h = HeaderBlock::new(&mut buf);
+        h.append("a", "1").unwrap();
+        h.append("b", "2").unwrap();
+        h.append("a", "3").unwrap();
+        let m = h.mark();
+        h.append("c", "4").unwrap();
+        h.truncate(m);
+        assert!(h.remove("A"));
+        {
+            let got: heapless::Vec<(&str, &str), 4> = h.iter().collect();
+            assert_eq!(got.as_slice(), &[("b", "2"), ("a", "3")]);
+        }
+        assert_eq!(
+            h.append("long", "0123456789012345678901234567890"),
+            Err(HeadersFull)
+        );
+        assert_eq!(h.len(), 2);
+    }
+}

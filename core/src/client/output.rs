@@ -1,0 +1,331 @@
+//! What a call gives back: [`CallOutput`] (the response, parsed on demand,
+//! with the edits `after-call` handlers made) and [`CallError`].
+
+use core::fmt;
+
+use super::endpoint::EndpointError;
+use super::events::TooManyHandlers;
+use super::headers::HeadersFull;
+use super::transport::{ResponseView, TransportError};
+use crate::credentials::CredentialsError;
+use crate::format::Sink;
+use crate::model::{Operation, ServiceModel};
+use crate::protocol::parse::{
+    MemberOverride, MemberOverrides, ParseError, Parsed, ResponseParser, ToJsonError,
+};
+use crate::protocol::serialize::SerializeError;
+use crate::sigv4::SigningError;
+
+/// Most members `after-call` handlers may replace in one result.
+pub const MAX_RESULT_EDITS: usize = 4;
+
+/// Text an `after-call` handler copied into the call's scratch buffer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TextRef {
+    start: usize,
+    end: usize,
+}
+
+/// Why a result edit was refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum EditError {
+    /// The output shape has no such member.
+    UnknownMember,
+    /// The member is not text, or its value cannot be decoded.
+    NotText,
+    /// The text is not valid JSON.
+    NotJson,
+    /// The scratch buffer or the edit table is full.
+    Full,
+    /// The response could not be parsed.
+    Parse(ParseError),
+}
+
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EditError::UnknownMember => f.write_str("the output has no such member"),
+            EditError::NotText => f.write_str("the member is not text"),
+            EditError::NotJson => f.write_str("the text is not valid JSON"),
+            EditError::Full => f.write_str("no room for another result edit"),
+            EditError::Parse(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Edit {
+    Json(TextRef),
+    Omit,
+}
+
+/// A call's response, with the edits `after-call` handlers made.
+///
+/// Parse it with [`parser`](Self::parser) (typed: decode the output node with
+/// the generated `FromNode` types), or write it as botocore's parsed dict with
+/// [`write_json`](Self::write_json), which applies the edits.
+pub struct CallOutput<'w> {
+    model: &'static ServiceModel,
+    op: &'static Operation,
+    response: ResponseView<'w>,
+    scratch: &'w mut [u8],
+    used: usize,
+    edits: heapless::Vec<(&'static str, Edit), MAX_RESULT_EDITS>,
+    attempts: u32,
+}
+
+impl fmt::Debug for CallOutput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOutput")
+            .field("operation", &self.op.name)
+            .field("status", &self.response.status)
+            .field("body_bytes", &self.response.body.len())
+            .field("edits", &self.edits.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl<'w> CallOutput<'w> {
+    pub(crate) fn new(
+        model: &'static ServiceModel,
+        op: &'static Operation,
+        response: ResponseView<'w>,
+        scratch: &'w mut [u8],
+        attempts: u32,
+    ) -> Self {
+        CallOutput {
+            model,
+            op,
+            response,
+            scratch,
+            used: 0,
+            edits: heapless::Vec::new(),
+            attempts,
+        }
+    }
+
+    /// The operation called.
+    pub fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    /// The HTTP response.
+    pub fn response(&self) -> &ResponseView<'w> {
+        &self.response
+    }
+
+    /// How many attempts the call took.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// A parser over the response.
+    pub fn parser(&self) -> ResponseParser<'_> {
+        ResponseParser::new(self.model, self.op, self.response.as_response())
+    }
+
+    /// The status the response is judged by (500 for S3's 200-with-error).
+    pub fn status(&self) -> u16 {
+        self.parser().status()
+    }
+
+    /// The error code, when the response is an error (copied, cut at 64 bytes).
+    pub fn error_code(&self) -> Option<heapless::String<64>> {
+        let parser = self.parser();
+        match parser.parse() {
+            Ok(Parsed::Error(e)) => {
+                let mut s = heapless::String::new();
+                for c in e.code.chars() {
+                    if s.push(c).is_err() {
+                        break;
+                    }
+                }
+                Some(s)
+            }
+            _ => None,
+        }
+    }
+
+    /// Writes the result as botocore's parsed dict, as JSON, with the edits.
+    pub fn write_json<S: Sink>(&self, sink: &mut S) -> Result<(), ToJsonError> {
+        let parser = self.parser();
+        match parser.parse().map_err(|e| match e {
+            ParseError::Body(d) => ToJsonError::Decode(d),
+            _ => ToJsonError::UnknownShape,
+        })? {
+            Parsed::Output(o) => o.write_json_with(sink, self),
+            Parsed::Error(e) => e.write_json(sink),
+        }
+    }
+
+    /// Decodes string member `name` of the output into the scratch buffer.
+    pub fn copy_text(&mut self, name: &str) -> Result<Option<TextRef>, EditError> {
+        let member = self
+            .model
+            .output_of(self.op)
+            .and_then(|s| s.members().iter().find(|m| m.name == name))
+            .ok_or(EditError::UnknownMember)?;
+        let parser = ResponseParser::new(self.model, self.op, self.response.as_response());
+        let out = parser.output().map_err(EditError::Parse)?;
+        let Some(node) = out.node.member(member).map_err(|_| EditError::NotText)? else {
+            return Ok(None);
+        };
+        let text = node.text().map_err(|_| EditError::NotText)?;
+        let free = self.scratch.get_mut(self.used..).ok_or(EditError::Full)?;
+        let len = text.decode_into(free).map_err(|_| EditError::Full)?.len();
+        let r = TextRef {
+            start: self.used,
+            end: self.used + len,
+        };
+        self.used += len;
+        Ok(Some(r))
+    }
+
+    /// Copies `text` into the scratch buffer.
+    pub fn keep_text(&mut self, text: &str) -> Result<TextRef, EditError> {
+        let end = self.used + text.len();
+        self.scratch
+            .get_mut(self.used..end)
+            .ok_or(EditError::Full)?
+            .copy_from_slice(text.as_bytes());
+        let r = TextRef {
+            start: self.used,
+            end,
+        };
+        self.used = end;
+        Ok(r)
+    }
+
+    /// The text of `r`.
+    pub fn text(&self, r: TextRef) -> &str {
+        core::str::from_utf8(self.scratch.get(r.start..r.end).unwrap_or(&[])).unwrap_or("")
+    }
+
+    fn member_name(&self, name: &str) -> Result<&'static str, EditError> {
+        self.model
+            .output_of(self.op)
+            .and_then(|s| s.members().iter().find(|m| m.name == name))
+            .map(|m| m.name)
+            .ok_or(EditError::UnknownMember)
+    }
+
+    fn put(&mut self, name: &str, edit: Edit) -> Result<(), EditError> {
+        let name = self.member_name(name)?;
+        if let Some(slot) = self.edits.iter_mut().find(|(n, _)| *n == name) {
+            slot.1 = edit;
+            return Ok(());
+        }
+        self.edits.push((name, edit)).map_err(|_| EditError::Full)
+    }
+
+    /// Replaces member `name` with the JSON value in `json` (checked): the
+    /// result then shows it as that value, not as a string.
+    pub fn set_json(&mut self, name: &str, json: TextRef) -> Result<(), EditError> {
+        let bytes = self.scratch.get(json.start..json.end).unwrap_or(&[]);
+        crate::format::json::validate(bytes).map_err(|_| EditError::NotJson)?;
+        self.put(name, Edit::Json(json))
+    }
+
+    /// Leaves member `name` out of the result.
+    pub fn omit(&mut self, name: &str) -> Result<(), EditError> {
+        self.put(name, Edit::Omit)
+    }
+
+    /// The JSON text a handler set for member `name`.
+    pub fn edited_json(&self, name: &str) -> Option<&str> {
+        self.edits.iter().find_map(|(n, e)| match e {
+            Edit::Json(r) if *n == name => Some(self.text(*r)),
+            _ => None,
+        })
+    }
+}
+
+impl MemberOverrides for CallOutput<'_> {
+    fn member(&self, name: &str) -> Option<MemberOverride<'_>> {
+        self.edits
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, e)| match e {
+                Edit::Json(r) => MemberOverride::Json(self.text(*r)),
+                Edit::Omit => MemberOverride::Omit,
+            })
+    }
+}
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum CallError<'w> {
+    /// No operation (or custom operation) of that name.
+    UnknownOperation,
+    /// No region was configured and the endpoint rules need one (botocore's
+    /// `NoRegionError`): set it in the client config or the session.
+    NoRegion,
+    /// The input could not be serialized (includes parameter validation).
+    Serialize(SerializeError),
+    /// No endpoint could be resolved.
+    Endpoint(EndpointError),
+    /// The endpoint rules refused the parameters with this message (cut at
+    /// 256 bytes).
+    EndpointRule(heapless::String<256>),
+    /// No credentials.
+    Credentials(CredentialsError),
+    /// The request could not be signed.
+    Signing(SigningError),
+    /// The request headers do not fit their buffer.
+    Headers(HeadersFull),
+    /// Too many handlers match one event.
+    Handlers(TooManyHandlers),
+    /// A handler failed the call ([`Event::fail`](super::Event::fail)).
+    Handler {
+        /// The event the handler ran for.
+        event: super::EventKind,
+        /// The handler's reason.
+        reason: &'static str,
+    },
+    /// The transport failed on the last attempt.
+    Transport {
+        /// What failed.
+        error: TransportError,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// The response could not be parsed.
+    Parse(ParseError),
+    /// The service answered with an error; the response is here to read.
+    Service(CallOutput<'w>),
+}
+
+impl fmt::Display for CallError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::UnknownOperation => f.write_str("the service has no such operation"),
+            CallError::NoRegion => f.write_str(
+                "you must specify a region: set it in the client config, the session, or AWS_DEFAULT_REGION",
+            ),
+            CallError::Serialize(e) => write!(f, "{e}"),
+            CallError::Endpoint(e) => write!(f, "{e}"),
+            CallError::EndpointRule(m) => write!(f, "endpoint rules: {m}"),
+            CallError::Credentials(e) => write!(f, "{e}"),
+            CallError::Signing(e) => write!(f, "{e}"),
+            CallError::Headers(e) => write!(f, "{e}"),
+            CallError::Handlers(e) => write!(f, "{e}"),
+            CallError::Handler { event, reason } => {
+                write!(f, "a {} handler failed the call: {reason}", event.as_str())
+            }
+            CallError::Transport { error, attempts } => {
+                write!(f, "{error} (after {attempts} attempts)")
+            }
+            CallError::Parse(e) => write!(f, "{e}"),
+            CallError::Service(out) => match out.error_code() {
+                Some(code) => write!(
+                    f,
+                    "an error occurred ({code}) when calling the {} operation",
+                    out.operation().name
+                ),
+                None => write!(f, "the {} operation failed", out.operation().name),
+            },
+        }
+    }
+}

@@ -1,0 +1,871 @@
+//! [`Client`] and the call itself (see the [module docs](super)).
+
+use core::cell::RefCell;
+use core::fmt::Write as _;
+
+use super::config::{ClientConfig, SignatureVersionChoice};
+use super::custom::CustomOperations;
+use super::data::{EventData, Reply, Request, SignerChoice};
+use super::endpoint::{self, Builtins, CallParams, EndpointError, UrlParts};
+use super::events::{
+    Event, EventKind, EventName, Handler, HandlerSet, Matches, Order, Registry, RegistryError,
+    ServiceId, StaticHandler,
+};
+use super::headers::HeaderBlock;
+use super::output::{CallError, CallOutput};
+use super::params::Params;
+use super::skew::Skew;
+use super::transport::{HttpRequest, RawResponse, Timer, Transport, TransportError};
+use super::{ServiceEntry, Workspace};
+use crate::credentials::ProvideCredentials;
+use crate::endpoint::{Partitions, RuleSet};
+use crate::model::{Operation, OperationFlags, StructValue};
+use crate::protocol::parse::{Parsed, ResponseParser};
+use crate::protocol::serialize::{self, CompressionConfig, SerializeOptions, TokenSource};
+use crate::retry::{
+    AttemptOutcome, CallRetry, Decision, ModeledRetry, RetryState, SeededJitter, StopReason,
+};
+use crate::sigv4::{
+    self, SignableBody, SignableRequest, SigningKeyCache, SigningParams, SigningSettings,
+};
+use crate::time::Clock;
+
+/// Handlers a client's own registry holds.
+pub const CLIENT_HANDLERS: usize = 16;
+/// Most request headers signed and sent.
+const MAX_SEND_HEADERS: usize = 48;
+
+/// A client for one service: config, transport, credentials, clock, handlers
+/// and retry state. See the [module docs](super).
+///
+/// `T` sends, `C` provides credentials, `K` tells wall time ([`Clock`]) and
+/// monotonic time and sleeps ([`Timer`]).
+pub struct Client<'a, T, C, K> {
+    entry: &'static ServiceEntry,
+    service_id: ServiceId,
+    config: ClientConfig,
+    builtins: Builtins,
+    rules: Option<RuleSet<'static>>,
+    partitions: Option<Partitions<'static>>,
+    transport: T,
+    credentials: C,
+    clock: K,
+    statics: &'static [StaticHandler],
+    session_handlers: Option<&'a dyn HandlerSet>,
+    handlers: Registry<'a, CLIENT_HANDLERS>,
+    retry: RetryState,
+    skew: Skew,
+    keys: RefCell<SigningKeyCache>,
+    jitter: RefCell<SeededJitter>,
+    custom: CustomOperations,
+    tokens: Option<&'a dyn TokenSource>,
+}
+
+impl<T, C, K> core::fmt::Debug for Client<'_, T, C, K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Client")
+            .field("service", &self.entry.model.name)
+            .field("config", &self.config)
+            .field("handlers", &self.handlers)
+            .finish()
+    }
+}
+
+/// How one attempt ended.
+enum Attempt {
+    Response(RawResponse),
+    Failed(TransportError),
+}
+
+impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C, K> {
+    /// A client for `entry` with `config`, sending through `transport`,
+    /// signing with `credentials`, timed by `clock`. Sessions make clients
+    /// with their handlers and defaults ([`Session::client`](super::Session::client)).
+    pub fn new(
+        entry: &'static ServiceEntry,
+        config: ClientConfig,
+        transport: T,
+        credentials: C,
+        clock: K,
+    ) -> Self {
+        let rules = entry.endpoint_rules.and_then(|b| RuleSet::new(b).ok());
+        let retry = RetryState::new(config.retries, entry.legacy_retry).started_at(clock.now_ms());
+        let seed = clock.now_ms() ^ 0x5DEE_CE66_D1CE_4E5B;
+        Client {
+            entry,
+            service_id: ServiceId::hyphenize(entry.model.metadata.service_id),
+            builtins: Builtins::from_config(&config),
+            config,
+            rules,
+            partitions: None,
+            transport,
+            credentials,
+            clock,
+            statics: &[],
+            session_handlers: None,
+            handlers: Registry::new(),
+            retry,
+            skew: Skew::new(),
+            keys: RefCell::new(SigningKeyCache::new()),
+            jitter: RefCell::new(SeededJitter::new(seed)),
+            custom: CustomOperations::new(),
+            tokens: None,
+        }
+    }
+
+    /// With the compiled `partitions.json` (`stratus_models::PARTITIONS`),
+    /// which the endpoint rules need.
+    pub fn with_partitions(mut self, partitions: &'static [u8]) -> Self {
+        self.partitions = Partitions::new(partitions).ok();
+        self
+    }
+
+    /// With handlers in flash (run before every runtime handler of the same
+    /// pattern and order).
+    pub fn with_static_handlers(mut self, handlers: &'static [StaticHandler]) -> Self {
+        self.statics = handlers;
+        self
+    }
+
+    /// With a session's handlers (see [`Session`](super::Session)).
+    pub fn with_session_handlers(mut self, handlers: &'a dyn HandlerSet) -> Self {
+        self.session_handlers = Some(handlers);
+        self
+    }
+
+    /// With these custom operations (from `creating-client-class`).
+    pub fn with_custom_operations(mut self, custom: CustomOperations) -> Self {
+        self.custom = custom;
+        self
+    }
+
+    /// With a source of idempotency tokens and invocation ids.
+    pub fn with_tokens(mut self, tokens: &'a dyn TokenSource) -> Self {
+        self.tokens = Some(tokens);
+        self
+    }
+
+    /// With the retry jitter drawn from `seed` (tests; devices seed it from
+    /// their RNG).
+    pub fn with_jitter_seed(self, seed: u64) -> Self {
+        self.jitter.replace(SeededJitter::new(seed));
+        self
+    }
+
+    /// Registers a handler on this client (see [`Registry::register`]).
+    pub fn register(
+        &self,
+        pattern: &'a str,
+        handler: &'a dyn Handler,
+        order: Order,
+        unique_id: Option<&'a str>,
+    ) -> Result<bool, RegistryError> {
+        self.handlers.register(pattern, handler, order, unique_id)
+    }
+
+    /// This client's handler registry.
+    pub fn handlers(&self) -> &Registry<'a, CLIENT_HANDLERS> {
+        &self.handlers
+    }
+
+    /// The service.
+    pub fn service(&self) -> &'static ServiceEntry {
+        self.entry
+    }
+
+    /// The client's config.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The client's custom operations.
+    pub fn custom_operations(&self) -> &CustomOperations {
+        &self.custom
+    }
+
+    /// The retry state (quota, rate limiter).
+    pub fn retry_state(&self) -> &RetryState {
+        &self.retry
+    }
+
+    /// The clock-skew correction.
+    pub fn skew(&self) -> &Skew {
+        &self.skew
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    fn event_name(&self, kind: EventKind, op: &'static str) -> EventName<'_> {
+        EventName::new(kind, self.service_id.as_str(), Some(op))
+    }
+
+    /// Runs the handlers for `event` until `answered` holds.
+    fn dispatch(
+        &self,
+        event: &mut Event<'_, '_>,
+        answered: fn(&Event<'_, '_>) -> bool,
+    ) -> Result<(), CallError<'static>> {
+        let own: &dyn HandlerSet = &self.handlers;
+        let matches = match self.session_handlers {
+            Some(s) => Matches::gather(&event.name, self.statics, &[s, own]),
+            None => Matches::gather(&event.name, self.statics, &[own]),
+        }
+        .map_err(CallError::Handlers)?;
+        matches.run(event, answered);
+        match event.failure() {
+            Some(reason) => Err(CallError::Handler {
+                event: event.name.kind,
+                reason,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Emits an event whose data the pipeline does not read back.
+    fn emit(
+        &self,
+        kind: EventKind,
+        op: &'static str,
+        data: EventData<'_, '_>,
+    ) -> Result<(), CallError<'static>> {
+        let mut event = Event::new(self.event_name(kind, op), data);
+        self.dispatch(&mut event, |_| false)
+    }
+
+    /// Calls `operation` (`PutRecord`, `put_record`, `put-record`, or a custom
+    /// operation) with `input`, using the buffers of `ws`.
+    pub async fn call<'w>(
+        &self,
+        operation: &str,
+        input: &dyn StructValue,
+        ws: Workspace<'w>,
+    ) -> Result<CallOutput<'w>, CallError<'w>> {
+        let model = self.entry.model;
+        let custom = self.custom.get(operation).copied();
+        let op_name = custom.map_or(operation, |c| c.target);
+        let op: &'static Operation = model
+            .operation(op_name)
+            .ok_or(CallError::UnknownOperation)?;
+        let Workspace {
+            request: req_buf,
+            response: resp_buf,
+            headers: header_buf,
+            url: url_buf,
+            scratch,
+        } = ws;
+
+        // 1. Parameters.
+        let mut params = Params::new(model, model.input_of(op), input);
+        if let Some(prepare) = custom.and_then(|c| c.prepare) {
+            prepare(&mut params);
+        }
+        for kind in [
+            EventKind::ProvideClientParams,
+            EventKind::BeforeParameterBuild,
+        ] {
+            let data = match kind {
+                EventKind::ProvideClientParams => EventData::ProvideClientParams(&mut params),
+                _ => EventData::BeforeParameterBuild(&mut params),
+            };
+            self.emit(kind, op.name, data).map_err(widen)?;
+        }
+
+        // 2. Endpoint.
+        let mut builtins = self.builtins.clone();
+        self.emit(
+            EventKind::BeforeEndpointResolution,
+            op.name,
+            EventData::BeforeEndpointResolution(&mut builtins),
+        )
+        .map_err(widen)?;
+        let mut target = self.resolve_endpoint(op, &builtins, &params, &mut *scratch)?;
+
+        // 3. Serialize.
+        let mut opts = SerializeOptions::client();
+        opts.validate = self.config.parameter_validation;
+        opts.tokens = self.tokens;
+        opts.compression = Some(CompressionConfig {
+            min_size: self.config.request_min_compression_size_bytes as usize,
+            disabled: self.config.disable_request_compression,
+        });
+        let serialized = serialize::serialize(model, op, &params, &opts, req_buf)
+            .map_err(CallError::Serialize)?;
+        join_url(&mut target, &serialized, model.name, op, url_buf)?;
+
+        // 4. before-call: a handler may answer.
+        let mut event = Event::new(
+            self.event_name(EventKind::BeforeCall, op.name),
+            EventData::BeforeCall {
+                params: &params,
+                reply: Reply::new(&mut *resp_buf),
+            },
+        );
+        self.dispatch(&mut event, answered_before_call)
+            .map_err(widen)?;
+        let early = match event.data {
+            EventData::BeforeCall { mut reply, .. } => reply.take(),
+            _ => None,
+        };
+
+        let (raw, attempts) = match early {
+            Some(raw) => (raw, 0),
+            None => {
+                let (url_text, sig_space) = url_buf.split_at_mut(target.used);
+                let url_text: &str = core::str::from_utf8(url_text).unwrap_or("");
+                let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
+                let mut headers = HeaderBlock::new(header_buf);
+                for (n, v) in serialized.headers() {
+                    headers.append(n, v).map_err(CallError::Headers)?;
+                }
+                self.base_headers(&mut headers, op, &target)?;
+                let base = headers.mark();
+                let mut request = Request {
+                    method: op.http_method,
+                    scheme: target.scheme,
+                    host,
+                    port: target.port,
+                    target: path,
+                    headers,
+                    body: serialized.body(),
+                    signing_region: target.signing_region.as_str(),
+                    signing_name: target.signing_name.as_str(),
+                };
+                let (outcome, attempts) = self
+                    .attempts(op, &mut request, base, &target, sig_space, resp_buf)
+                    .await?;
+                match outcome {
+                    Attempt::Response(raw) => (raw, attempts),
+                    Attempt::Failed(error) => {
+                        self.emit(
+                            EventKind::AfterCallError,
+                            op.name,
+                            EventData::AfterCallError(error.failure()),
+                        )
+                        .map_err(widen)?;
+                        return Err(CallError::Transport { error, attempts });
+                    }
+                }
+            }
+        };
+
+        // 6. after-call.
+        let view = raw.view(resp_buf);
+        let mut output = CallOutput::new(model, op, view, scratch, attempts);
+        let status = output.status();
+        self.emit(
+            EventKind::AfterCall,
+            op.name,
+            EventData::AfterCall {
+                status,
+                result: &mut output,
+            },
+        )
+        .map_err(widen)?;
+        if status >= 300 {
+            return Err(CallError::Service(output));
+        }
+        Ok(output)
+    }
+
+    /// Resolves the endpoint and writes host then path-and-query into `url`.
+    fn resolve_endpoint<'w>(
+        &self,
+        op: &'static Operation,
+        builtins: &Builtins,
+        params: &Params<'_>,
+        scratch: &mut [u8],
+    ) -> Result<Target, CallError<'w>> {
+        let model = self.entry.model;
+        let mut target = Target::default();
+        let region = builtins.region.as_deref();
+        let resolved;
+        let url_parts: UrlParts<'_> = match (self.rules, self.partitions) {
+            (Some(rules), Some(partitions)) => {
+                let call_params = CallParams {
+                    rules,
+                    builtins,
+                    op,
+                    shape: model.input_of(op),
+                    input: params,
+                };
+                resolved = match endpoint::resolve(rules, &partitions, &call_params, scratch)
+                    .map_err(CallError::Endpoint)?
+                {
+                    Ok(r) => r,
+                    Err(message) => {
+                        if region.is_none() && builtins.endpoint.is_none() {
+                            return Err(CallError::NoRegion);
+                        }
+                        let mut m = heapless::String::new();
+                        for c in message.chars() {
+                            if m.push(c).is_err() {
+                                break;
+                            }
+                        }
+                        return Err(CallError::EndpointRule(m));
+                    }
+                };
+                target.unsigned_by_endpoint = resolved.unsigned;
+                target.disable_double_encoding = resolved.disable_double_encoding;
+                let _ = target
+                    .signing_name
+                    .push_str(resolved.signing_name.unwrap_or(model.metadata.signing_name));
+                let _ = target
+                    .signing_region
+                    .push_str(resolved.signing_region.or(region).unwrap_or(""));
+                for (name, values) in resolved.endpoint.headers().iter() {
+                    let crate::endpoint::Property::List(list) = values else {
+                        continue;
+                    };
+                    for v in list.iter() {
+                        if let crate::endpoint::Property::Str(v) = v {
+                            let (mut n, mut t) = (heapless::String::new(), heapless::String::new());
+                            n.push_str(name)
+                                .and_then(|_| t.push_str(v))
+                                .and_then(|_| target.headers.push((n, t)).map_err(|_| ()))
+                                .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
+                        }
+                    }
+                }
+                resolved.url
+            }
+            _ => {
+                let url = builtins
+                    .endpoint
+                    .as_deref()
+                    .ok_or(CallError::Endpoint(EndpointError::NoRules))?;
+                let _ = target.signing_name.push_str(model.metadata.signing_name);
+                let _ = target
+                    .signing_region
+                    .push_str(region.ok_or(CallError::NoRegion)?);
+                endpoint::split_url(url).map_err(CallError::Endpoint)?
+            }
+        };
+        if target.signing_region.is_empty() {
+            return Err(CallError::NoRegion);
+        }
+        target.scheme = url_parts.scheme;
+        target.port = url_parts.port;
+        target
+            .host
+            .push_str(url_parts.host)
+            .and_then(|_| target.path.push_str(url_parts.path))
+            .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
+        Ok(target)
+    }
+
+    /// The headers every attempt starts from, after the serializer's.
+    fn base_headers(
+        &self,
+        headers: &mut HeaderBlock<'_>,
+        op: &'static Operation,
+        target: &Target,
+    ) -> Result<(), CallError<'static>> {
+        let mut ua: heapless::String<160> = heapless::String::new();
+        let _ = write!(ua, "stratus/{} md/{}", env!("CARGO_PKG_VERSION"), op.name);
+        if !self.config.user_agent_extra.is_empty() {
+            let _ = write!(ua, " {}", self.config.user_agent_extra);
+        }
+        headers.set("User-Agent", &ua).map_err(CallError::Headers)?;
+        for (n, v) in &target.headers {
+            headers.append(n, v).map_err(CallError::Headers)?;
+        }
+        Ok(())
+    }
+
+    /// The attempt loop: sign, send, parse the status, ask `needs-retry`.
+    async fn attempts<'w>(
+        &self,
+        op: &'static Operation,
+        request: &mut Request<'_>,
+        base: usize,
+        target: &Target,
+        sig_space: &mut [u8],
+        resp_buf: &mut [u8],
+    ) -> Result<(Attempt, u32), CallError<'w>> {
+        let mut call = CallRetry::new();
+        let mut skew_retried = false;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let wait = self.retry.before_send(self.clock.now_ms());
+            if wait > 0 {
+                self.clock.sleep_ms(wait).await;
+            }
+            request.headers.truncate(base);
+            self.emit(
+                EventKind::RequestCreated,
+                op.name,
+                EventData::RequestCreated(request),
+            )
+            .map_err(widen)?;
+            let mut signer = if self.config.signature_version == SignatureVersionChoice::Unsigned
+                || op.is_unsigned()
+                || target.unsigned_by_endpoint
+            {
+                SignerChoice::Unsigned
+            } else {
+                SignerChoice::SigV4
+            };
+            self.emit(
+                EventKind::ChooseSigner,
+                op.name,
+                EventData::ChooseSigner(&mut signer),
+            )
+            .map_err(widen)?;
+            self.emit(
+                EventKind::BeforeSign,
+                op.name,
+                EventData::BeforeSign(request),
+            )
+            .map_err(widen)?;
+            self.sign(op, request, signer, target, sig_space).await?;
+
+            let mut event = Event::new(
+                self.event_name(EventKind::BeforeSend, op.name),
+                EventData::BeforeSend {
+                    request,
+                    reply: Reply::new(&mut *resp_buf),
+                },
+            );
+            self.dispatch(&mut event, answered_before_send)
+                .map_err(widen)?;
+            let replied = match event.data {
+                EventData::BeforeSend { mut reply, .. } => reply.take(),
+                _ => None,
+            };
+            let outcome = match replied {
+                Some(raw) => Attempt::Response(raw),
+                None => self.send(request, target, resp_buf).await,
+            };
+
+            // Read what the retry rules need, then let handlers look.
+            let mono = self.clock.now_ms();
+            let mut code: heapless::String<64> = heapless::String::new();
+            let mut status = 0u16;
+            let mut skewed = false;
+            if let Attempt::Response(raw) = &outcome {
+                let view = raw.view(resp_buf);
+                self.emit(
+                    EventKind::BeforeParse,
+                    op.name,
+                    EventData::BeforeParse(&view),
+                )
+                .map_err(widen)?;
+                let parser = ResponseParser::new(self.entry.model, op, view.as_response());
+                status = parser.status();
+                if let Ok(Parsed::Error(e)) = parser.parse() {
+                    for c in e.code.chars() {
+                        if code.push(c).is_err() {
+                            break;
+                        }
+                    }
+                }
+                let code_opt = (!code.is_empty()).then_some(code.as_str());
+                skewed = self
+                    .skew
+                    .observe(self.clock.now(), mono, view.header("date"), code_opt);
+                self.emit(
+                    EventKind::ResponseReceived,
+                    op.name,
+                    EventData::ResponseReceived(Ok(&view)),
+                )
+                .map_err(widen)?;
+            } else if let Attempt::Failed(e) = &outcome {
+                self.emit(
+                    EventKind::ResponseReceived,
+                    op.name,
+                    EventData::ResponseReceived(Err(e.failure())),
+                )
+                .map_err(widen)?;
+            }
+
+            let decision = {
+                let view;
+                let retry_outcome = match &outcome {
+                    Attempt::Response(raw) => {
+                        view = raw.view(resp_buf);
+                        let code_opt = (!code.is_empty()).then_some(code.as_str());
+                        AttemptOutcome::Response {
+                            status,
+                            code: code_opt,
+                            modeled: code_opt
+                                .and_then(|c| ModeledRetry::from_model(self.entry.model, op, c)),
+                            crc32_header: view.header("x-amz-crc32"),
+                            body: view.body,
+                        }
+                    }
+                    Attempt::Failed(e) => AttemptOutcome::Transport(e.failure()),
+                };
+                let mut decision: Option<Decision> = None;
+                let mut event = Event::new(
+                    self.event_name(EventKind::NeedsRetry, op.name),
+                    EventData::NeedsRetry {
+                        attempt,
+                        outcome: &retry_outcome,
+                        decision: &mut decision,
+                    },
+                );
+                self.dispatch(&mut event, answered_needs_retry)
+                    .map_err(widen)?;
+                drop(event);
+                let decision = match decision {
+                    Some(d) => d,
+                    None if skewed && !skew_retried => {
+                        skew_retried = true;
+                        Decision::Retry { delay_ms: 0 }
+                    }
+                    None => {
+                        self.retry
+                            .decide(&mut call, &retry_outcome, &mut *self.jitter.borrow_mut())
+                    }
+                };
+                // botocore's adaptive limiter hears of every response after the
+                // retry decision, unless the decision raised (a bad CRC32 header).
+                if decision != Decision::Stop(StopReason::BadCrc32Header) {
+                    self.retry.after_response(
+                        mono,
+                        status != 0 && RetryState::is_throttle(&retry_outcome),
+                    );
+                }
+                decision
+            };
+            match decision {
+                Decision::Retry { delay_ms } => {
+                    if delay_ms > 0 {
+                        self.clock.sleep_ms(delay_ms).await;
+                    }
+                }
+                Decision::Stop(StopReason::Crc32Mismatch | StopReason::BadCrc32Header) => {
+                    return Ok((Attempt::Failed(TransportError::Malformed), attempt));
+                }
+                Decision::Stop(_) => return Ok((outcome, attempt)),
+            }
+        }
+    }
+
+    /// Signs the attempt (or not), adding `Host` and the signature headers.
+    async fn sign<'w>(
+        &self,
+        op: &'static Operation,
+        request: &mut Request<'_>,
+        signer: SignerChoice,
+        target: &Target,
+        sig_space: &mut [u8],
+    ) -> Result<(), CallError<'w>> {
+        let mut host: heapless::String<300> = heapless::String::new();
+        let default_port = if target.scheme == "https" { 443 } else { 80 };
+        let _ = host.push_str(request.host);
+        if let Some(p) = request.port.filter(|p| *p != default_port) {
+            let _ = write!(host, ":{p}");
+        }
+        request
+            .headers
+            .set("Host", &host)
+            .map_err(CallError::Headers)?;
+        if signer == SignerChoice::Unsigned {
+            return Ok(());
+        }
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(CallError::Credentials)?;
+        let s3 = self.entry.model.name == "s3" || self.entry.model.name == "s3control";
+        let mut settings = if s3 {
+            SigningSettings::s3()
+        } else {
+            SigningSettings::for_service()
+        };
+        if target.disable_double_encoding {
+            settings.double_encode_path = false;
+            settings.normalize_path = false;
+        }
+        let https = target.scheme == "https";
+        let has_checksum = request.headers.iter().any(|(n, _)| {
+            n.eq_ignore_ascii_case("content-md5")
+                || n.len() > 15
+                    && n.get(..15)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-checksum-"))
+        });
+        let unsigned_body =
+            https && (op.flags.contains(OperationFlags::UNSIGNED_PAYLOAD) || (s3 && has_checksum));
+        let (path, query) = request
+            .target
+            .split_once('?')
+            .unwrap_or((request.target, ""));
+        let time = self.skew.now(self.clock.now(), self.clock.now_ms());
+        let mut staged = HeaderBlock::new(sig_space);
+        {
+            let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
+            for h in request.headers.iter() {
+                list.push(h)
+                    .map_err(|_| CallError::Headers(super::HeadersFull))?;
+            }
+            let signable = SignableRequest {
+                method: request.method.as_str(),
+                path,
+                query,
+                headers: &list,
+                body: if unsigned_body {
+                    SignableBody::Unsigned
+                } else {
+                    SignableBody::Bytes(request.body)
+                },
+            };
+            let params = SigningParams {
+                credentials: &credentials,
+                region: request.signing_region,
+                service: request.signing_name,
+                time,
+                settings,
+            };
+            let out = sigv4::sign(&signable, &params, &mut self.keys.borrow_mut())
+                .map_err(CallError::Signing)?;
+            let mut text: heapless::String<{ sigv4::AUTHORIZATION_CAPACITY + 64 }> =
+                heapless::String::new();
+            for (name, value) in out.headers() {
+                text.clear();
+                if write!(text, "{value}").is_err() {
+                    // The session token is longer than the staging string:
+                    // copy it straight from the credentials.
+                    if name == "x-amz-security-token"
+                        && let Some(t) = credentials.session_token()
+                    {
+                        staged.append(name, t).map_err(CallError::Headers)?;
+                        continue;
+                    }
+                    return Err(CallError::Headers(super::HeadersFull));
+                }
+                staged.append(name, &text).map_err(CallError::Headers)?;
+            }
+        }
+        for (n, v) in staged.iter() {
+            request.headers.set(n, v).map_err(CallError::Headers)?;
+        }
+        Ok(())
+    }
+
+    async fn send(&self, request: &Request<'_>, target: &Target, resp_buf: &mut [u8]) -> Attempt {
+        let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
+        for h in request.headers.iter() {
+            if list.push(h).is_err() {
+                return Attempt::Failed(TransportError::Unsupported);
+            }
+        }
+        let http = HttpRequest {
+            method: request.method.as_str(),
+            scheme: target.scheme,
+            host: request.host,
+            port: request.port,
+            target: request.target,
+            headers: &list,
+            body: request.body,
+            timeouts: self.config.timeouts,
+        };
+        match self.transport.send(&http, resp_buf).await {
+            Ok(raw) => Attempt::Response(raw),
+            Err(e) => Attempt::Failed(e),
+        }
+    }
+}
+
+/// Handler errors carry no borrow; give them the call's lifetime.
+fn widen<'w>(e: CallError<'static>) -> CallError<'w> {
+    e
+}
+
+fn answered_before_call(e: &Event<'_, '_>) -> bool {
+    matches!(&e.data, EventData::BeforeCall { reply, .. } if reply.is_set())
+}
+
+fn answered_before_send(e: &Event<'_, '_>) -> bool {
+    matches!(&e.data, EventData::BeforeSend { reply, .. } if reply.is_set())
+}
+
+fn answered_needs_retry(e: &Event<'_, '_>) -> bool {
+    matches!(&e.data, EventData::NeedsRetry { decision, .. } if decision.is_some())
+}
+
+/// Where a call goes, resolved once per call.
+#[derive(Default)]
+struct Target {
+    scheme: &'static str,
+    port: Option<u16>,
+    /// Host of the endpoint URL (without a host prefix).
+    host: heapless::String<256>,
+    /// Path of the endpoint URL (`/bucket` for path-style S3).
+    path: heapless::String<256>,
+    /// Bytes of the URL buffer holding the host (prefix applied).
+    host_len: usize,
+    /// Bytes of the URL buffer used (host, then path and query).
+    used: usize,
+    signing_name: heapless::String<64>,
+    signing_region: heapless::String<64>,
+    unsigned_by_endpoint: bool,
+    disable_double_encoding: bool,
+    /// Headers the endpoint rules add.
+    headers: heapless::Vec<(heapless::String<64>, heapless::String<128>), 4>,
+}
+
+/// Writes host (with the serialized host prefix) and then the request
+/// target into `url`, joining the endpoint's path and the serialized path as
+/// botocore's `_urljoin` does. S3 paths lose their leading `/{Bucket}`: the
+/// rule set already put the bucket in the host or the endpoint path (botocore
+/// strips it from the model the same way).
+fn join_url(
+    target: &mut Target,
+    serialized: &serialize::SerializedRequest<'_>,
+    service: &str,
+    op: &Operation,
+    url: &mut [u8],
+) -> Result<(), CallError<'static>> {
+    let mut w = UrlWriter { buf: url, at: 0 };
+    if let Some(prefix) = serialized.host_prefix() {
+        w.push(prefix)?;
+    }
+    w.push(&target.host)?;
+    target.host_len = w.at;
+    let mut path = serialized.path();
+    if (service == "s3" || service == "s3control") && op.request_uri.starts_with("/{Bucket}") {
+        let rest = path.strip_prefix('/').unwrap_or(path);
+        path = rest.find('/').map_or("", |i| rest.get(i..).unwrap_or(""));
+    }
+    let base = target.path.as_str();
+    if path.is_empty() || path == "/" {
+        w.push(if base.is_empty() { "/" } else { base })?;
+    } else if base.ends_with('/') && path.starts_with('/') {
+        w.push(base.get(..base.len() - 1).unwrap_or(""))?;
+        w.push(path)?;
+    } else {
+        w.push(base)?;
+        w.push(path)?;
+    }
+    let query = serialized.query();
+    if !query.is_empty() {
+        w.push("?")?;
+        w.push(query)?;
+    }
+    target.used = w.at;
+    Ok(())
+}
+
+struct UrlWriter<'u> {
+    buf: &'u mut [u8],
+    at: usize,
+}
+
+impl UrlWriter<'_> {
+    fn push(&mut self, s: &str) -> Result<(), CallError<'static>> {
+        let end = self.at + s.len();
+        self.buf
+            .get_mut(self.at..end)
+            .ok_or(CallError::Endpoint(EndpointError::TooLong))?
+            .copy_from_slice(s.as_bytes());
+        self.at = end;
+        Ok(())
+    }
+}
