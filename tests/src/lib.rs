@@ -5,6 +5,8 @@
 //! workspace root (git-ignored). `STRATUS_BOTOCORE_SDIST` overrides the location.
 #![warn(missing_docs)]
 
+pub mod pipeline;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
