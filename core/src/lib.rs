@@ -4,8 +4,10 @@
 //! constrained edge gateways and host-side tests.
 //!
 //! This crate holds what every target shares: time and credentials behind traits,
-//! the SigV4 signer, and (as later work lands) the operation tables, protocol
-//! serializers and parsers, the event registry and the call pipeline.
+//! the SigV4 signer, the model table types, the JSON / XML / CBOR formats and the
+//! six protocols, endpoint rule sets, botocore's retry rules, and the call
+//! pipeline ([`client`]: sessions, clients, events and handlers, the stubber),
+//! generic over a transport.
 //!
 //! Nothing here allocates on the default features; buffers are given by the caller
 //! or sized in the type (`heapless`). The `alloc` feature adds owned conveniences.
