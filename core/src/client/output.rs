@@ -131,21 +131,10 @@ impl<'w> CallOutput<'w> {
         self.parser().status()
     }
 
-    /// The error code, when the response is an error (copied, cut at 64 bytes).
+    /// The error code, when the response is an error (copied, cut at 64
+    /// bytes); see [`error_code_of`].
     pub fn error_code(&self) -> Option<heapless::String<64>> {
-        let parser = self.parser();
-        match parser.parse() {
-            Ok(Parsed::Error(e)) => {
-                let mut s = heapless::String::new();
-                for c in e.code.chars() {
-                    if s.push(c).is_err() {
-                        break;
-                    }
-                }
-                Some(s)
-            }
-            _ => None,
-        }
+        error_code_of(&self.parser())
     }
 
     /// Writes the result as botocore's parsed dict, as JSON, with the edits.
@@ -254,6 +243,54 @@ impl MemberOverrides for CallOutput<'_> {
     }
 }
 
+fn bounded_code(code: &str) -> heapless::String<64> {
+    let mut s = heapless::String::new();
+    for c in code.chars() {
+        if s.push(c).is_err() {
+            break;
+        }
+    }
+    s
+}
+
+/// The `<Code>` element's text in an XML body, if there is one.
+fn xml_code(body: &[u8]) -> Option<&str> {
+    let text = core::str::from_utf8(body).ok()?;
+    let mut in_code = false;
+    for token in xmlparser::Tokenizer::from(text) {
+        match token.ok()? {
+            xmlparser::Token::ElementStart { local, .. } => in_code = local.as_str() == "Code",
+            xmlparser::Token::Text { text } if in_code => return Some(text.as_str().trim()),
+            xmlparser::Token::ElementEnd {
+                end: xmlparser::ElementEnd::Close(..) | xmlparser::ElementEnd::Empty,
+                ..
+            } => in_code = false,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The error code of an error response, by the protocol's rules; when those
+/// find none (or only the status) and the body is XML — a JSON service's
+/// front end refusing a signature answers so, as AWS's and moto's do — the
+/// body's `<Code>`. botocore reports the status there; stratus names the
+/// error so a wrong secret reads as `SignatureDoesNotMatch` on every protocol.
+pub fn error_code_of(parser: &ResponseParser<'_>) -> Option<heapless::String<64>> {
+    let Ok(Parsed::Error(e)) = parser.parse() else {
+        return None;
+    };
+    let protocol_gave_none = e.code.is_empty() || e.code.bytes().all(|b| b.is_ascii_digit());
+    let body = parser.response().body;
+    if protocol_gave_none
+        && body.trim_ascii_start().first() == Some(&b'<')
+        && let Some(code) = xml_code(body)
+    {
+        return Some(bounded_code(code));
+    }
+    Some(bounded_code(e.code))
+}
+
 /// Why a call failed.
 #[derive(Debug)]
 pub enum CallError<'w> {
@@ -327,5 +364,39 @@ impl fmt::Display for CallError<'_> {
                 None => write!(f, "the {} operation failed", out.operation().name),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::test_support::DEMO;
+    use crate::protocol::parse::Response;
+
+    fn code(status: u16, body: &[u8]) -> Option<heapless::String<64>> {
+        let op = DEMO.operation("Ping").unwrap();
+        let parser = ResponseParser::new(
+            &DEMO,
+            op,
+            Response {
+                status,
+                headers: &[],
+                body,
+            },
+        );
+        error_code_of(&parser)
+    }
+
+    #[test]
+    fn codes_come_from_the_protocol_then_from_an_xml_body() {
+        assert_eq!(
+            code(400, br#"{"__type":"ThrottlingException"}"#).as_deref(),
+            Some("ThrottlingException")
+        );
+        let moto = b"<?xml version=\"1.0\"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code>\
+            <Message>no</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(code(403, moto).as_deref(), Some("SignatureDoesNotMatch"));
+        assert_eq!(code(200, b"{}"), None);
+        assert!(code(500, b"").is_some());
     }
 }

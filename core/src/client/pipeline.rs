@@ -20,7 +20,7 @@ use super::{ServiceEntry, Workspace};
 use crate::credentials::ProvideCredentials;
 use crate::endpoint::{Partitions, RuleSet};
 use crate::model::{Operation, OperationFlags, StructValue};
-use crate::protocol::parse::{Parsed, ResponseParser};
+use crate::protocol::parse::ResponseParser;
 use crate::protocol::serialize::{self, CompressionConfig, SerializeOptions, TokenSource};
 use crate::retry::{
     AttemptOutcome, CallRetry, Decision, ModeledRetry, RetryState, SeededJitter, StopReason,
@@ -557,12 +557,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 .map_err(widen)?;
                 let parser = ResponseParser::new(self.entry.model, op, view.as_response());
                 status = parser.status();
-                if let Ok(Parsed::Error(e)) = parser.parse() {
-                    for c in e.code.chars() {
-                        if code.push(c).is_err() {
-                            break;
-                        }
-                    }
+                if let Some(c) = super::output::error_code_of(&parser) {
+                    code = c;
                 }
                 let code_opt = (!code.is_empty()).then_some(code.as_str());
                 skewed = self
