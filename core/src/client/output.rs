@@ -11,7 +11,8 @@ use crate::credentials::CredentialsError;
 use crate::format::Sink;
 use crate::model::{Operation, ServiceModel};
 use crate::protocol::parse::{
-    MemberOverride, MemberOverrides, ParseError, Parsed, ResponseParser, ToJsonError,
+    MemberOverride, MemberOverrides, ParseError, Parsed, ResponseParser, TimestampStyle,
+    ToJsonError,
 };
 use crate::protocol::serialize::SerializeError;
 use crate::sigv4::SigningError;
@@ -146,6 +147,23 @@ impl<'w> CallOutput<'w> {
         })? {
             Parsed::Output(o) => o.write_json_with(sink, self),
             Parsed::Error(e) => e.write_json(sink),
+        }
+    }
+
+    /// As [`write_json`](Self::write_json), with timestamps written in
+    /// `style` (`TimestampStyle::Iso8601` for the aws CLI's output form).
+    pub fn write_json_styled<S: Sink>(
+        &self,
+        sink: &mut S,
+        style: TimestampStyle,
+    ) -> Result<(), ToJsonError> {
+        let parser = self.parser();
+        match parser.parse().map_err(|e| match e {
+            ParseError::Body(d) => ToJsonError::Decode(d),
+            _ => ToJsonError::UnknownShape,
+        })? {
+            Parsed::Output(o) => o.write_json_with_styled(sink, self, style),
+            Parsed::Error(e) => e.write_json_styled(sink, style),
         }
     }
 

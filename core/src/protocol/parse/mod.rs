@@ -66,7 +66,7 @@ use crate::model::{Operation, Protocol, ServiceModel, Shape, ShapeId, ShapeKind}
 
 pub use errors::{QueryError, ServiceError};
 pub use event_stream::{Event, EventError, Events, StreamException};
-pub use to_json::{MAX_JSON_DEPTH, MemberOverride, MemberOverrides, ToJsonError};
+pub use to_json::{MAX_JSON_DEPTH, MemberOverride, MemberOverrides, TimestampStyle, ToJsonError};
 
 /// Deepest body nesting the parser's readers accept.
 pub const MAX_BODY_DEPTH: usize = 64;

@@ -4,7 +4,9 @@
 //! Keys are member names (not wire names); absent and `null` members are left
 //! out; lists keep `null` items (botocore treats every list as sparse); blobs are
 //! base64 strings; timestamps are epoch seconds (an integer, or a fraction when
-//! the instant has one), the form botocore's protocol-test runner compares;
+//! the instant has one), the form botocore's protocol-test runner compares, or
+//! ISO 8601 text as the aws CLI prints them ([`TimestampStyle`], through the
+//! `*_styled` writers);
 //! non-finite floats are the strings `"NaN"`, `"Infinity"`, `"-Infinity"`;
 //! documents are copied as they sit in the body. Errors are
 //! `{"Error": {"Code": …, "Message": …}, …exception members}`.
@@ -71,6 +73,28 @@ impl From<WriteError> for ToJsonError {
     }
 }
 
+/// How the JSON writer writes timestamp members.
+///
+/// ```
+/// use stratus_core::protocol::parse::TimestampStyle;
+/// assert_eq!(TimestampStyle::default(), TimestampStyle::EpochSeconds);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum TimestampStyle {
+    /// Epoch seconds: an integer, or a float when the instant has a fraction
+    /// (`1369353600`, `1369353600.5`): what botocore's protocol-test runner
+    /// compares, and what [`Output::write_json`] writes.
+    #[default]
+    EpochSeconds,
+    /// ISO 8601 text in UTC as the aws CLI prints a parsed timestamp
+    /// (Python's `datetime.isoformat()`): `"2013-05-24T00:00:00+00:00"`, with
+    /// six fraction digits when the instant has a fraction
+    /// (`"2013-05-24T00:00:00.500000+00:00"`). botocore gives epoch values in
+    /// the host's local zone; stratus always writes UTC.
+    Iso8601,
+}
+
 impl Output<'_> {
     /// Writes the output as a JSON object (`{}` when the operation has no output).
     ///
@@ -103,7 +127,55 @@ impl Output<'_> {
     /// assert_eq!(sink.written(), b"{}");
     /// ```
     pub fn write_json<S: Sink>(&self, sink: &mut S) -> Result<(), ToJsonError> {
+        self.write_json_styled(sink, TimestampStyle::EpochSeconds)
+    }
+
+    /// As [`write_json`](Self::write_json), with timestamps written in `style`.
+    ///
+    /// ```
+    /// # use stratus_core::model::*;
+    /// # use stratus_core::protocol::parse::{Response, ResponseParser, TimestampStyle};
+    /// # use stratus_core::format::SliceSink;
+    /// # static MEMBERS: [Member; 1] = [Member { name: "At", location_name: None, target: ShapeId(1),
+    /// #     location: Location::Body, flags: MemberFlags::EMPTY, extra: None }];
+    /// # const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
+    /// #     Shape { name, kind, flags: ShapeFlags::EMPTY, error: None, limits: None, timestamp_format: None, xml: None }
+    /// # }
+    /// # static SHAPES: [Shape; 2] = [
+    /// #     shape("PingOutput", ShapeKind::Structure { members: &MEMBERS, payload: None }),
+    /// #     shape("At", ShapeKind::Timestamp),
+    /// # ];
+    /// # static OPS: [Operation; 1] = [Operation {
+    /// #     name: "Ping", snake_name: "ping", cli_name: "ping", http_method: HttpMethod::Post,
+    /// #     request_uri: "/", response_code: 200, host_prefix: None, input: None, output: Some(ShapeId(0)),
+    /// #     errors: &[], auth: &[AuthScheme::SigV4], flags: OperationFlags::EMPTY, traits: None,
+    /// # }];
+    /// # static MODEL: ServiceModel = ServiceModel {
+    /// #     name: "demo",
+    /// #     metadata: ServiceMetadata {
+    /// #         protocol: Protocol::Json, protocols: &[Protocol::Json], api_version: "2020-01-01",
+    /// #         endpoint_prefix: "demo", signing_name: "demo", service_id: "Demo",
+    /// #         target_prefix: Some("Demo"), json_version: Some("1.1"), xml_namespace: None,
+    /// #         global_endpoint: None, signature_version: SignatureVersion::V4,
+    /// #         auth: &[AuthScheme::SigV4], aws_query_compatible: false, checksum_format: None,
+    /// #     },
+    /// #     operations: &OPS, shapes: &SHAPES,
+    /// # };
+    /// let op = MODEL.operation("Ping").unwrap();
+    /// let body = br#"{"At": 1369353600.5}"#;
+    /// let parser = ResponseParser::new(&MODEL, op, Response { status: 200, headers: &[], body });
+    /// let mut buf = [0u8; 64];
+    /// let mut sink = SliceSink::new(&mut buf);
+    /// parser.output().unwrap().write_json_styled(&mut sink, TimestampStyle::Iso8601).unwrap();
+    /// assert_eq!(sink.written(), br#"{"At":"2013-05-24T00:00:00.500000+00:00"}"#);
+    /// ```
+    pub fn write_json_styled<S: Sink>(
+        &self,
+        sink: &mut S,
+        style: TimestampStyle,
+    ) -> Result<(), ToJsonError> {
         let mut w = Writer::new(sink, self.model);
+        w.timestamps = style;
         match self.shape {
             Some(shape) => w.value(&self.node, shape, 0),
             None => {
@@ -139,8 +211,20 @@ impl Output<'_> {
         sink: &mut S,
         overrides: &dyn MemberOverrides,
     ) -> Result<(), ToJsonError> {
+        self.write_json_with_styled(sink, overrides, TimestampStyle::EpochSeconds)
+    }
+
+    /// As [`write_json_with`](Self::write_json_with), with timestamps written
+    /// in `style`.
+    pub fn write_json_with_styled<S: Sink>(
+        &self,
+        sink: &mut S,
+        overrides: &dyn MemberOverrides,
+        style: TimestampStyle,
+    ) -> Result<(), ToJsonError> {
         let mut w = Writer::new(sink, self.model);
         w.overrides = Some(overrides);
+        w.timestamps = style;
         match self.shape {
             Some(shape) => w.value(&self.node, shape, 0),
             None => {
@@ -155,7 +239,18 @@ impl ServiceError<'_> {
     /// Writes the error as botocore's parsed dict:
     /// `{"Error": {"Code": …, "Message": …}}` plus the exception's members.
     pub fn write_json<S: Sink>(&self, sink: &mut S) -> Result<(), ToJsonError> {
+        self.write_json_styled(sink, TimestampStyle::EpochSeconds)
+    }
+
+    /// As [`write_json`](Self::write_json), with the exception's timestamp
+    /// members written in `style`.
+    pub fn write_json_styled<S: Sink>(
+        &self,
+        sink: &mut S,
+        style: TimestampStyle,
+    ) -> Result<(), ToJsonError> {
         let mut w = Writer::new(sink, self.model);
+        w.timestamps = style;
         w.begin('{')?;
         w.key("Error")?;
         w.begin('{')?;
@@ -181,6 +276,8 @@ struct Writer<'s, S: Sink> {
     need_comma: bool,
     /// Replacements for the top-level members (depth 0 only).
     overrides: Option<&'s dyn MemberOverrides>,
+    /// How timestamps are written.
+    timestamps: TimestampStyle,
 }
 
 fn base64_digit(c: u8) -> Option<u32> {
@@ -258,6 +355,51 @@ fn unknown_union_tag<'a>(node: &Node<'a>) -> Result<Option<Text<'a>>, DecodeErro
     Ok(None)
 }
 
+/// `n` in decimal, zero-padded to `width` digits (at most 6).
+fn write_padded<S: Sink + ?Sized>(sink: &mut S, n: i64, width: usize) -> Result<(), WriteError> {
+    let mut buf = [b'0'; 6];
+    let mut v = n.unsigned_abs();
+    let width = width.min(buf.len());
+    for slot in buf.iter_mut().take(width).rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    sink.write_bytes(buf.get(..width).unwrap_or(&[]))
+}
+
+/// `t` as Python's `datetime.isoformat()` of a UTC datetime, quoted:
+/// `"YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00"` (sub-microsecond digits dropped, as
+/// a datetime holds microseconds).
+fn write_iso_utc<S: Sink + ?Sized>(
+    sink: &mut S,
+    t: crate::time::Timestamp,
+) -> Result<(), WriteError> {
+    let days = t.secs.div_euclid(86_400);
+    let rem = t.secs.rem_euclid(86_400);
+    let (y, mo, d) = crate::time::civil_from_days(days);
+    if !(1..=9999).contains(&y) || t.nanos >= 1_000_000_000 {
+        return Err(WriteError::Unrepresentable);
+    }
+    let parts: [(&str, i64, usize); 6] = [
+        ("\"", y, 4),
+        ("-", i64::from(mo), 2),
+        ("-", i64::from(d), 2),
+        ("T", rem / 3600, 2),
+        (":", rem / 60 % 60, 2),
+        (":", rem % 60, 2),
+    ];
+    for (sep, n, width) in parts {
+        sink.write_str(sep)?;
+        write_padded(sink, n, width)?;
+    }
+    let micros = i64::from(t.nanos / 1000);
+    if micros > 0 {
+        sink.write_str(".")?;
+        write_padded(sink, micros, 6)?;
+    }
+    sink.write_str("+00:00\"")
+}
+
 impl<'s, S: Sink> Writer<'s, S> {
     fn new(sink: &'s mut S, model: &'static ServiceModel) -> Self {
         Writer {
@@ -265,6 +407,7 @@ impl<'s, S: Sink> Writer<'s, S> {
             model,
             need_comma: false,
             overrides: None,
+            timestamps: TimestampStyle::EpochSeconds,
         }
     }
 
@@ -524,7 +667,9 @@ impl<'s, S: Sink> Writer<'s, S> {
             ShapeKind::Timestamp => {
                 let t = node.timestamp(shape.timestamp_format)?;
                 self.before_value()?;
-                if t.nanos == 0 {
+                if self.timestamps == TimestampStyle::Iso8601 {
+                    write_iso_utc(self.sink, t)?;
+                } else if t.nanos == 0 {
                     write_int(self.sink, t.secs)?;
                 } else {
                     let x = t.secs as f64 + f64::from(t.nanos) / 1e9;
@@ -540,5 +685,52 @@ impl<'s, S: Sink> Writer<'s, S> {
             },
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod iso_tests {
+    use super::write_iso_utc;
+    use crate::format::{SliceSink, WriteError};
+    use crate::time::Timestamp;
+
+    fn iso(secs: i64, nanos: u32) -> Result<heapless::String<48>, WriteError> {
+        let mut buf = [0u8; 48];
+        let mut sink = SliceSink::new(&mut buf);
+        write_iso_utc(&mut sink, Timestamp { secs, nanos })?;
+        let mut s = heapless::String::new();
+        s.push_str(core::str::from_utf8(sink.written()).unwrap_or(""))
+            .map_err(|_| WriteError::Full)?;
+        Ok(s)
+    }
+
+    #[test]
+    fn iso_utc_as_python_isoformat() {
+        // Expected texts from Python 3.11:
+        // datetime.fromtimestamp(x, timezone.utc).isoformat(), built from
+        // exact seconds and microseconds (a float input rounds the last digit).
+        let cases: &[(i64, u32, &str)] = &[
+            (0, 0, "\"1970-01-01T00:00:00+00:00\""),
+            (
+                1_369_353_600,
+                500_000_000,
+                "\"2013-05-24T00:00:00.500000+00:00\"",
+            ),
+            (-2, 750_000_000, "\"1969-12-31T23:59:58.750000+00:00\""),
+            (1_795_334_400, 999, "\"2026-11-22T08:00:00+00:00\""),
+            (
+                253_402_300_799,
+                123_456_000,
+                "\"9999-12-31T23:59:59.123456+00:00\"",
+            ),
+        ];
+        for (secs, nanos, want) in cases {
+            assert_eq!(
+                iso(*secs, *nanos).unwrap().as_str(),
+                *want,
+                "{secs}.{nanos}"
+            );
+        }
+        assert_eq!(iso(253_402_300_800, 0), Err(WriteError::Unrepresentable));
     }
 }
