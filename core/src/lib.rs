@@ -22,6 +22,7 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod format;
+pub mod http;
 pub mod model;
 pub mod protocol;
 pub mod retry;
