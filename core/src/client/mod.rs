@@ -57,6 +57,7 @@ pub mod params;
 mod pipeline;
 pub mod session;
 pub mod skew;
+mod streaming;
 pub mod stubber;
 #[doc(hidden)]
 pub mod test_support;
@@ -72,6 +73,7 @@ pub use output::{CallError, CallOutput, EditError, TextRef};
 pub use params::{ParamError, Params};
 pub use pipeline::{CLIENT_HANDLERS, Client};
 pub use session::{Session, SessionError};
+pub use streaming::AwsChunkedBody;
 pub use stubber::{StubError, Stubber};
 pub use transport::{
     HttpRequest, RawResponse, ResponseView, ResponseWriter, Timeouts, Timer, Transport,
