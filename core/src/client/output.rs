@@ -261,6 +261,36 @@ impl MemberOverrides for CallOutput<'_> {
     }
 }
 
+/// Writes a URL into the call's scratch buffer (presigning).
+pub(crate) struct UrlSink<'w> {
+    pub(crate) buf: &'w mut [u8],
+    pub(crate) at: usize,
+}
+
+impl<'w> UrlSink<'w> {
+    pub(crate) fn push(&mut self, s: &str) -> Result<(), crate::sigv4::SigningError> {
+        crate::sigv4::Sink::put(self, s.as_bytes())
+    }
+
+    pub(crate) fn finish(self) -> &'w str {
+        let at = self.at;
+        core::str::from_utf8(self.buf.get(..at).unwrap_or(&[])).unwrap_or("")
+    }
+}
+
+impl crate::sigv4::Sink for UrlSink<'_> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), crate::sigv4::SigningError> {
+        let end = self.at + bytes.len();
+        let capacity = self.buf.len();
+        self.buf
+            .get_mut(self.at..end)
+            .ok_or(crate::sigv4::SigningError::BufferTooSmall { capacity })?
+            .copy_from_slice(bytes);
+        self.at = end;
+        Ok(())
+    }
+}
+
 fn bounded_code(code: &str) -> heapless::String<64> {
     let mut s = heapless::String::new();
     for c in code.chars() {

@@ -4,7 +4,7 @@ use core::cell::RefCell;
 use core::fmt::Write as _;
 
 use super::config::{ClientConfig, SignatureVersionChoice};
-use super::custom::CustomOperations;
+use super::custom::{CustomOperation, CustomOperations};
 use super::data::{EventData, Reply, Request, SignerChoice};
 use super::endpoint::{self, Builtins, CallParams, EndpointError, UrlParts};
 use super::events::{
@@ -244,11 +244,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         ws: Workspace<'w>,
     ) -> Result<CallOutput<'w>, CallError<'w>> {
         let model = self.entry.model;
-        let custom = self.custom.get(operation).copied();
-        let op_name = custom.map_or(operation, |c| c.target);
-        let op: &'static Operation = model
-            .operation(op_name)
-            .ok_or(CallError::UnknownOperation)?;
+        let (op, custom) = self.operation(operation)?;
         let Workspace {
             request: req_buf,
             response: resp_buf,
@@ -256,44 +252,12 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             url: url_buf,
             scratch,
         } = ws;
-
-        // 1. Parameters.
         let mut params = Params::new(model, model.input_of(op), input);
         if let Some(prepare) = custom.and_then(|c| c.prepare) {
             prepare(&mut params);
         }
-        for kind in [
-            EventKind::ProvideClientParams,
-            EventKind::BeforeParameterBuild,
-        ] {
-            let data = match kind {
-                EventKind::ProvideClientParams => EventData::ProvideClientParams(&mut params),
-                _ => EventData::BeforeParameterBuild(&mut params),
-            };
-            self.emit(kind, op.name, data).map_err(widen)?;
-        }
-
-        // 2. Endpoint.
-        let mut builtins = self.builtins.clone();
-        self.emit(
-            EventKind::BeforeEndpointResolution,
-            op.name,
-            EventData::BeforeEndpointResolution(&mut builtins),
-        )
-        .map_err(widen)?;
-        let mut target = self.resolve_endpoint(op, &builtins, &params, &mut *scratch)?;
-
-        // 3. Serialize.
-        let mut opts = SerializeOptions::client();
-        opts.validate = self.config.parameter_validation;
-        opts.tokens = self.tokens;
-        opts.compression = Some(CompressionConfig {
-            min_size: self.config.request_min_compression_size_bytes as usize,
-            disabled: self.config.disable_request_compression,
-        });
-        let serialized = serialize::serialize(model, op, &params, &opts, req_buf)
-            .map_err(CallError::Serialize)?;
-        join_url(&mut target, &serialized, model.name, op, url_buf)?;
+        self.param_events(op, &mut params)?;
+        let (target, serialized) = self.prepare(op, &params, req_buf, url_buf, &mut *scratch)?;
 
         // 4. before-call: a handler may answer.
         let mut event = Event::new(
@@ -370,14 +334,218 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         Ok(output)
     }
 
+    /// botocore's `generate_presigned_url`: a URL anyone can use for
+    /// `expires_secs` seconds (1 to 604,800) to perform `operation` with
+    /// `input`, signed into its query string; written into the workspace.
+    ///
+    /// The parameter and endpoint events run as for a call, then
+    /// `choose-signer` and `before-sign` (botocore's presigning order);
+    /// nothing is sent. The URL signs the `Host` header (plus any header a
+    /// `before-sign` handler adds, which the user of the URL must then send)
+    /// and, for S3, an unsigned payload.
+    pub async fn presign_url<'w>(
+        &self,
+        operation: &str,
+        input: &dyn StructValue,
+        expires_secs: u32,
+        ws: Workspace<'w>,
+    ) -> Result<&'w str, CallError<'w>> {
+        let model = self.entry.model;
+        let (op, custom) = self.operation(operation)?;
+        let Workspace {
+            request: req_buf,
+            headers: header_buf,
+            url: url_buf,
+            scratch,
+            ..
+        } = ws;
+        let mut params = Params::new(model, model.input_of(op), input);
+        if let Some(prepare) = custom.and_then(|c| c.prepare) {
+            prepare(&mut params);
+        }
+        self.param_events(op, &mut params)?;
+        let (target, serialized) = self.prepare(op, &params, req_buf, url_buf, &mut *scratch)?;
+        let url_text =
+            core::str::from_utf8(url_buf.get(..target.used).unwrap_or(&[])).unwrap_or("");
+        let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
+        let mut signer = if self.config.signature_version == SignatureVersionChoice::Unsigned
+            || op.is_unsigned()
+            || target.unsigned_by_endpoint
+        {
+            SignerChoice::Unsigned
+        } else {
+            SignerChoice::SigV4
+        };
+        self.emit(
+            EventKind::ChooseSigner,
+            op.name,
+            EventData::ChooseSigner(&mut signer),
+        )?;
+        let mut request = Request {
+            method: op.http_method,
+            scheme: target.scheme,
+            host,
+            port: target.port,
+            target: path,
+            headers: HeaderBlock::new(header_buf),
+            body: serialized.body(),
+            signing_region: target.signing_region.as_str(),
+            signing_name: target.signing_name.as_str(),
+        };
+        let mut authority: heapless::String<300> = heapless::String::new();
+        let default_port = if target.scheme == "https" { 443 } else { 80 };
+        let _ = authority.push_str(host);
+        if let Some(p) = target.port.filter(|p| *p != default_port) {
+            let _ = write!(authority, ":{p}");
+        }
+        request
+            .headers
+            .set("host", &authority)
+            .map_err(CallError::Headers)?;
+        self.emit(
+            EventKind::BeforeSign,
+            op.name,
+            EventData::BeforeSign(&mut request),
+        )?;
+
+        let mut out = super::output::UrlSink {
+            buf: scratch,
+            at: 0,
+        };
+        let url_err = |_| CallError::Endpoint(EndpointError::TooLong);
+        out.push(target.scheme).map_err(url_err)?;
+        out.push("://").map_err(url_err)?;
+        out.push(&authority).map_err(url_err)?;
+        out.push(request.target).map_err(url_err)?;
+        if signer == SignerChoice::Unsigned {
+            return Ok(out.finish());
+        }
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(CallError::Credentials)?;
+        let s3 = matches!(model.name, "s3" | "s3control");
+        let mut settings = if s3 {
+            SigningSettings::s3()
+        } else {
+            SigningSettings::for_service()
+        };
+        if target.disable_double_encoding {
+            settings.double_encode_path = false;
+            settings.normalize_path = false;
+        }
+        let (path, query) = request
+            .target
+            .split_once('?')
+            .unwrap_or((request.target, ""));
+        let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
+        for h in request.headers.iter() {
+            list.push(h)
+                .map_err(|_| CallError::Headers(super::HeadersFull))?;
+        }
+        let signable = SignableRequest {
+            method: request.method.as_str(),
+            path,
+            query,
+            headers: &list,
+            body: if s3 {
+                SignableBody::Unsigned
+            } else {
+                SignableBody::Bytes(request.body)
+            },
+        };
+        let signing = SigningParams {
+            credentials: &credentials,
+            region: request.signing_region,
+            service: request.signing_name,
+            time: self.skew.now(self.clock.now(), self.clock.now_ms()),
+            settings: settings.presigned(expires_secs),
+        };
+        let signed = sigv4::sign(&signable, &signing, &mut self.keys.borrow_mut())
+            .map_err(CallError::Signing)?;
+        out.push(if query.is_empty() { "?" } else { "&" })
+            .map_err(url_err)?;
+        signed
+            .write_query_to(&mut out)
+            .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
+        Ok(out.finish())
+    }
+
+    /// The model operation `name` names, and the custom operation it came
+    /// through, if any.
+    fn operation(
+        &self,
+        name: &str,
+    ) -> Result<(&'static Operation, Option<CustomOperation>), CallError<'static>> {
+        let custom = self.custom.get(name).copied();
+        let op_name = custom.map_or(name, |c| c.target);
+        let op = self
+            .entry
+            .model
+            .operation(op_name)
+            .ok_or(CallError::UnknownOperation)?;
+        Ok((op, custom))
+    }
+
+    /// Step 1 of a call: `provide-client-params` and `before-parameter-build`.
+    fn param_events(
+        &self,
+        op: &'static Operation,
+        params: &mut Params<'_>,
+    ) -> Result<(), CallError<'static>> {
+        for kind in [
+            EventKind::ProvideClientParams,
+            EventKind::BeforeParameterBuild,
+        ] {
+            let data = match kind {
+                EventKind::ProvideClientParams => EventData::ProvideClientParams(&mut *params),
+                _ => EventData::BeforeParameterBuild(&mut *params),
+            };
+            self.emit(kind, op.name, data)?;
+        }
+        Ok(())
+    }
+
+    /// Steps 2 and 3 of a call: the endpoint, the serialized request (in
+    /// `req_buf`) and its host and target (in `url`).
+    fn prepare<'b>(
+        &self,
+        op: &'static Operation,
+        params: &'b Params<'_>,
+        req_buf: &'b mut [u8],
+        url: &mut [u8],
+        scratch: &mut [u8],
+    ) -> Result<(Target, serialize::SerializedRequest<'b>), CallError<'static>> {
+        let model = self.entry.model;
+        let mut builtins = self.builtins.clone();
+        self.emit(
+            EventKind::BeforeEndpointResolution,
+            op.name,
+            EventData::BeforeEndpointResolution(&mut builtins),
+        )?;
+        let mut target = self.resolve_endpoint(op, &builtins, params, scratch)?;
+        let mut opts = SerializeOptions::client();
+        opts.validate = self.config.parameter_validation;
+        opts.tokens = self.tokens;
+        opts.compression = Some(CompressionConfig {
+            min_size: self.config.request_min_compression_size_bytes as usize,
+            disabled: self.config.disable_request_compression,
+        });
+        let serialized = serialize::serialize(model, op, params, &opts, req_buf)
+            .map_err(CallError::Serialize)?;
+        join_url(&mut target, &serialized, model.name, op, url)?;
+        Ok((target, serialized))
+    }
+
     /// Resolves the endpoint and writes host then path-and-query into `url`.
-    fn resolve_endpoint<'w>(
+    fn resolve_endpoint(
         &self,
         op: &'static Operation,
         builtins: &Builtins,
         params: &Params<'_>,
         scratch: &mut [u8],
-    ) -> Result<Target, CallError<'w>> {
+    ) -> Result<Target, CallError<'static>> {
         let model = self.entry.model;
         let mut target = Target::default();
         let region = builtins.region.as_deref();
