@@ -5,6 +5,8 @@
 //! providers and the `stratus` CLI.
 #![warn(missing_docs)]
 
+pub mod cli;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use stratus_core::time::{Clock, UnixTime};
