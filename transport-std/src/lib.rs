@@ -5,7 +5,8 @@
 //! providers and the `stratus` CLI.
 #![warn(missing_docs)]
 
-pub mod cli;
+pub mod config;
+pub mod credentials;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
