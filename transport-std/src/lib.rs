@@ -5,6 +5,7 @@
 //! providers and the `stratus` CLI.
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod config;
 pub mod credentials;
 

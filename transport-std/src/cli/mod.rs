@@ -30,11 +30,14 @@
 //! ```
 //! # #[cfg(feature = "services")] {
 //! use stratus_transport_std::cli::{run_from, EXIT_SERVICE_ERROR};
-//! let env = |name: &str| match name {
-//!     "AWS_ACCESS_KEY_ID" => Some("AKIDEXAMPLE".to_string()),
-//!     "AWS_SECRET_ACCESS_KEY" => Some("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_string()),
-//!     _ => None,
-//! };
+//! use stratus_transport_std::config::Env;
+//! let env = Env::from_pairs([
+//!     ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+//!     ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+//!     ("AWS_CONFIG_FILE", "/nonexistent"),
+//!     ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+//!     ("AWS_EC2_METADATA_DISABLED", "true"),
+//! ]);
 //! let (mut out, mut err) = (Vec::new(), Vec::new());
 //! let code = run_from(
 //!     ["stratus", "sts", "get-caller-identity", "--region", "us-east-1", "--dry-run",
@@ -60,13 +63,14 @@ use std::fmt;
 use std::io::{self, Write};
 
 use stratus_core::client::{CallError, CallOutput, Event, Order, Session, Workspace};
-use stratus_core::credentials::CredentialsError;
 use stratus_core::format::json::{InputError, InputErrorKind, InputSlots, JsonInput};
 use stratus_core::model::{Operation, StructValue, Value};
 use stratus_core::protocol::parse::{Parsed, TimestampStyle};
 use stratus_core::protocol::serialize::SerializeError;
 
 pub use args::Args;
+
+use crate::config::Env;
 
 /// Exit code of a call that succeeded (and of listings and help).
 pub const EXIT_OK: u8 = 0;
@@ -79,10 +83,6 @@ pub const EXIT_OTHER_ERROR: u8 = 255;
 pub const INPUT_SLOTS: usize = 4096;
 /// Bytes kept for a response (body and headers).
 pub const RESPONSE_BYTES: usize = 32 << 20;
-
-/// How the CLI reads environment variables (`std::env::var` in the binary,
-/// a closure in tests).
-pub type Env<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Why the CLI could not do what was asked. Each variant's text says what to
 /// change; none holds a secret.
@@ -131,8 +131,8 @@ pub enum CliError {
     NotSupported(&'static str),
     /// A setting (region, endpoint URL, signing time, …) is invalid.
     Setting(String),
-    /// No credentials could be found.
-    Credentials(CredentialsError),
+    /// No credentials could be found (the chain's full reason).
+    Credentials(String),
     /// The call failed before or without a service answer.
     Call(String),
     /// The service answered with an error (botocore's `ClientError`).
@@ -208,10 +208,7 @@ impl fmt::Display for CliError {
             }
             CliError::NotSupported(what) => write!(f, "{what}: not supported yet"),
             CliError::Setting(text) => f.write_str(text),
-            CliError::Credentials(e) => write!(
-                f,
-                "unable to locate credentials ({e}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-            ),
+            CliError::Credentials(e) => f.write_str(e),
             CliError::Call(text) => f.write_str(text),
             CliError::Service {
                 code,
@@ -252,7 +249,7 @@ pub fn main() -> std::process::ExitCode {
         std::env::args_os(),
         &mut stdout.lock(),
         &mut stderr.lock(),
-        &|name| std::env::var(name).ok(),
+        &Env::process(),
     );
     std::process::ExitCode::from(code)
 }
@@ -261,7 +258,7 @@ pub fn main() -> std::process::ExitCode {
 /// `out` and messages to `err`, reading variables through `env`; returns the
 /// exit code. Errors are printed to `err` (service errors verbatim, others
 /// after `stratus: error: `).
-pub fn run_from<I, T>(argv: I, out: &mut dyn Write, err: &mut dyn Write, env: &Env<'_>) -> u8
+pub fn run_from<I, T>(argv: I, out: &mut dyn Write, err: &mut dyn Write, env: &Env) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -298,7 +295,7 @@ pub fn run(
     args: &Args,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    env: &Env<'_>,
+    env: &Env,
 ) -> Result<(), CliError> {
     let Some(service_name) = args.service.as_deref() else {
         write!(out, "{}", args::usage())?;
@@ -402,7 +399,7 @@ fn call(
     text: &str,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    env: &Env<'_>,
+    env: &Env,
 ) -> Result<(), CliError> {
     let model = entry.model;
     let help = format!("stratus {} {} --help", model.name, op.cli_name);
@@ -432,9 +429,10 @@ fn call(
         }
     };
 
-    let settings = plug::settings(args, env)?;
-    let credentials = plug::credentials(&settings, env);
-    let transport = plug::transport(&settings)?;
+    let settings = plug::settings(args, model.name, env)?;
+    let network = plug::network(&settings)?;
+    let credentials = plug::credentials(&settings, network.clone())?;
+    let transport = plug::transport(&settings, &network);
     let clock = plug::clock(&settings);
 
     let err = RefCell::new(err);
@@ -443,12 +441,10 @@ fn call(
     };
     let mut session = Session::new(stratus_models::CATALOG, credentials)
         .with_partitions(&stratus_models::PARTITIONS)
-        .with_config(settings.config.clone());
-    if let Some(r) = &settings.region {
+        .with_config(settings.config.clone())
+        .with_profile(settings.shared.profile_name());
+    if let Some(r) = &settings.config.region {
         session = session.with_region(r);
-    }
-    if let Some(p) = &settings.profile {
-        session = session.with_profile(p);
     }
     if args.debug {
         session
@@ -470,6 +466,16 @@ fn call(
     }
     match result {
         Ok(output) => print_output(&output, out),
+        Err(CallError::Credentials(e)) => Err(CliError::Credentials(
+            session
+                .credentials()
+                .last_error()
+                .map_or_else(|| e.to_string(), |full| full.to_string()),
+        )),
+        Err(CallError::NoRegion) => Err(CliError::Setting(match settings.shared.region() {
+            Err(e) => e.to_string(),
+            Ok(_) => CallError::NoRegion.to_string(),
+        })),
         Err(e) => Err(call_error(e, op)),
     }
 }
@@ -514,7 +520,7 @@ fn call_error(e: CallError<'_>, op: &'static Operation) -> CliError {
                 retries: output.attempts().saturating_sub(1),
             }
         }
-        CallError::Credentials(c) => CliError::Credentials(c),
+        CallError::Credentials(c) => CliError::Credentials(c.to_string()),
         CallError::Serialize(SerializeError::Invalid(v)) => {
             CliError::Call(format!("parameter validation failed: {v}"))
         }

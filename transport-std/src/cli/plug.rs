@@ -1,39 +1,39 @@
-//! Where the CLI meets the std pieces: one function each for the transport,
-//! the credentials, the settings (region, endpoint, profile) and the clock.
+//! Where the CLI meets the std pieces: one function each for the settings
+//! ([`settings`]: the shared config, then the command line), the credentials
+//! ([`credentials`]: botocore's default chain), the transports
+//! ([`network`], [`transport`]) and the clock ([`clock`]).
 //!
-//! STAND-INS: until the std transport, the std credential chain and the
-//! shared-config reader land in this crate, [`credentials`] reads only the
-//! `AWS_*` environment variables, [`settings`] only the command line and the
-//! environment, and [`transport`] can only capture (`--dry-run`); each is
-//! replaced here, in one place, when the real piece appears.
+//! STAND-IN: until the std transport lands in this crate,
+//! [`NetworkTransport`] fails every send with
+//! [`TransportError::Unsupported`]; only `--dry-run` works. It is replaced
+//! here, in one place ([`network`]).
 
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use stratus_core::client::{
     ClientConfig, HttpRequest, RawResponse, Timer, Transport, TransportError,
 };
-use stratus_core::credentials::{
-    CredentialField, Credentials, CredentialsError, ProvideCredentials,
-};
 use stratus_core::format::{Sink, WriteError};
 use stratus_core::retry::RetryConfig;
 use stratus_core::time::{Clock, UnixTime};
 
-use super::{Args, CliError, Env};
+use super::{Args, CliError};
 use crate::SystemClock;
+use crate::config::{Env, SharedConfig};
+use crate::credentials::DefaultCredentialsChain;
 
-/// What the command line and the environment settle before a call.
+/// What the shared config and the command line settle before a call.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The region, when one is known.
-    pub region: Option<String>,
-    /// The profile named with `--profile` or `AWS_PROFILE`.
-    pub profile: Option<String>,
-    /// The client config (endpoint URL, retries).
+    /// The shared config (files, profile, environment) as botocore reads it.
+    pub shared: Arc<SharedConfig>,
+    /// The client config: the shared config's for the service, with
+    /// `--region` and `--endpoint-url` over it.
     pub config: ClientConfig,
-    /// `--ca-bundle` (or `AWS_CA_BUNDLE`).
+    /// `--ca-bundle`, else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
     pub ca_bundle: Option<PathBuf>,
     /// `--signing-time`, parsed.
     pub signing_time: Option<UnixTime>,
@@ -52,28 +52,27 @@ fn valid_region(region: &str) -> bool {
         && b.last() != Some(&b'-')
 }
 
-/// The settings for a call: the command line first, then the environment.
-pub fn settings(args: &Args, env: &Env<'_>) -> Result<Settings, CliError> {
-    let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
-    // STAND-IN: the shared config (`~/.aws/config`, the profile's region)
-    // is read by the std config helper once it lands.
-    let region = nonempty(args.region.clone())
-        .or_else(|| nonempty(env("AWS_REGION")))
-        .or_else(|| nonempty(env("AWS_DEFAULT_REGION")));
-    if let Some(r) = &region
-        && !valid_region(r)
-    {
-        return Err(CliError::Setting(format!(
-            "invalid region name {r:?}: a region is letters, digits and hyphens (at most {} characters)",
-            stratus_core::client::config::REGION_CAPACITY
-        )));
-    }
-    let profile = nonempty(args.profile.clone()).or_else(|| nonempty(env("AWS_PROFILE")));
-    let mut config = ClientConfig::default();
-    if let Some(r) = &region {
+/// The settings for a call to `service`: the shared config (environment,
+/// profile, files: region, endpoint URL, retries, …), then the command line
+/// over it. `--profile` names the profile explicitly (which, as botocore's
+/// `Session(profile=…)`, turns off the environment's credentials).
+pub fn settings(args: &Args, service: &str, env: &Env) -> Result<Settings, CliError> {
+    let profile = args.profile.as_deref().filter(|p| !p.is_empty());
+    let shared =
+        SharedConfig::load(env.clone(), profile).map_err(|e| CliError::Setting(e.to_string()))?;
+    let mut config = shared
+        .client_config(service)
+        .map_err(|e| CliError::Setting(e.to_string()))?;
+    if let Some(r) = args.region.as_deref().filter(|r| !r.is_empty()) {
+        if !valid_region(r) {
+            return Err(CliError::Setting(format!(
+                "invalid region name {r:?}: a region is letters, digits and hyphens (at most {} characters)",
+                stratus_core::client::config::REGION_CAPACITY
+            )));
+        }
         config = config.region(r);
     }
-    if let Some(url) = nonempty(args.endpoint_url.clone()) {
+    if let Some(url) = args.endpoint_url.as_deref().filter(|u| !u.is_empty()) {
         let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
         let host_ok = url
             .split_once("://")
@@ -90,7 +89,7 @@ pub fn settings(args: &Args, env: &Env<'_>) -> Result<Settings, CliError> {
                 url.len()
             )));
         }
-        config = config.endpoint_url(&url);
+        config = config.endpoint_url(url);
     }
     let signing_time = match &args.signing_time {
         Some(t) => Some(UnixTime::parse_amz_date(t).map_err(|e| {
@@ -108,13 +107,16 @@ pub fn settings(args: &Args, env: &Env<'_>) -> Result<Settings, CliError> {
         };
         config = config.retries(retries);
     }
-    let ca_bundle = args
-        .ca_bundle
-        .clone()
-        .or_else(|| nonempty(env("AWS_CA_BUNDLE")).map(PathBuf::from));
+    let ca_bundle = match &args.ca_bundle {
+        Some(path) => Some(path.clone()),
+        None => shared
+            .lookup(&["AWS_CA_BUNDLE"], Some("ca_bundle"))
+            .map_err(|e| CliError::Setting(e.to_string()))?
+            .filter(|p| !p.is_empty())
+            .map(|p| PathBuf::from(env.expand_path(p))),
+    };
     Ok(Settings {
-        region,
-        profile,
+        shared: Arc::new(shared),
         config,
         ca_bundle,
         signing_time,
@@ -122,37 +124,20 @@ pub fn settings(args: &Args, env: &Env<'_>) -> Result<Settings, CliError> {
     })
 }
 
-/// The CLI's credentials.
-///
-/// STAND-IN: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-/// `AWS_SESSION_TOKEN` only, until the std default chain lands.
-pub struct CliCredentials(Result<Credentials, CredentialsError>);
+/// The CLI's credentials: botocore's default chain for the settings'
+/// profile (environment, assume-role, web identity, credentials file,
+/// `credential_process`, config file, container, instance metadata).
+pub type CliCredentials = DefaultCredentialsChain<NetworkTransport, CliClock>;
 
-impl std::fmt::Debug for CliCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `Credentials` redacts its secrets itself.
-        f.debug_tuple("CliCredentials").field(&self.0).finish()
-    }
-}
-
-impl ProvideCredentials for CliCredentials {
-    async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
-        self.0.clone()
-    }
-}
-
-/// The credentials for `settings`.
-pub fn credentials(_settings: &Settings, env: &Env<'_>) -> CliCredentials {
-    let get = |k: &str| env(k).filter(|v| !v.is_empty());
-    let found = match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
-        (Some(id), Some(secret)) => {
-            let token = get("AWS_SESSION_TOKEN");
-            Credentials::new(&id, &secret, token.as_deref(), None)
-        }
-        (Some(_), None) => Err(CredentialsError::Empty(CredentialField::SecretAccessKey)),
-        (None, _) => Err(CredentialsError::NotConfigured),
-    };
-    CliCredentials(found)
+/// The credentials for `settings`; the chain's network sources (STS, the
+/// container and instance-metadata endpoints) use a sending transport even
+/// in a dry run.
+pub fn credentials(
+    settings: &Settings,
+    network: Arc<NetworkTransport>,
+) -> Result<CliCredentials, CliError> {
+    DefaultCredentialsChain::new(settings.shared.clone(), network, CliClock::system())
+        .map_err(|e| CliError::Setting(e.to_string()))
 }
 
 /// A growable [`Sink`].
@@ -166,29 +151,51 @@ impl Sink for VecSink {
     }
 }
 
-/// The CLI's transport: captures the request (`--dry-run`) or sends it.
+/// The transport that puts requests on the network.
+///
+/// STAND-IN: the std transport has not landed; every send fails with
+/// [`TransportError::Unsupported`].
+#[derive(Debug)]
+pub struct NetworkTransport {
+    /// The CA bundle the transport will trust.
+    pub ca_bundle: Option<PathBuf>,
+}
+
+/// The network transport for `settings` (calls and the credential chain's
+/// network sources share it).
+pub fn network(settings: &Settings) -> Result<Arc<NetworkTransport>, CliError> {
+    Ok(Arc::new(NetworkTransport {
+        ca_bundle: settings.ca_bundle.clone(),
+    }))
+}
+
+impl Transport for NetworkTransport {
+    async fn send(
+        &self,
+        _request: &HttpRequest<'_>,
+        _buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        Err(TransportError::Unsupported)
+    }
+}
+
+/// The CLI's transport for calls: captures the request (`--dry-run`) or
+/// sends it.
 #[derive(Debug)]
 pub enum CliTransport {
     /// Writes the request as HTTP/1.1 bytes and sends nothing; the attempt
     /// then fails with [`TransportError::Unsupported`] (the dry run's end).
     Capture(RefCell<Option<Result<Vec<u8>, String>>>),
     /// Sends over the network.
-    ///
-    /// STAND-IN: the std transport has not landed; every send fails.
-    Network {
-        /// The CA bundle the transport will trust.
-        ca_bundle: Option<PathBuf>,
-    },
+    Network(Arc<NetworkTransport>),
 }
 
-/// The transport for `settings`.
-pub fn transport(settings: &Settings) -> Result<CliTransport, CliError> {
+/// The transport for calls with `settings`.
+pub fn transport(settings: &Settings, network: &Arc<NetworkTransport>) -> CliTransport {
     if settings.dry_run {
-        return Ok(CliTransport::Capture(RefCell::new(None)));
+        return CliTransport::Capture(RefCell::new(None));
     }
-    Ok(CliTransport::Network {
-        ca_bundle: settings.ca_bundle.clone(),
-    })
+    CliTransport::Network(network.clone())
 }
 
 impl CliTransport {
@@ -196,7 +203,7 @@ impl CliTransport {
     pub fn captured(&self) -> Option<Result<Vec<u8>, String>> {
         match self {
             CliTransport::Capture(c) => c.borrow().clone(),
-            CliTransport::Network { .. } => None,
+            CliTransport::Network(_) => None,
         }
     }
 }
@@ -215,33 +222,43 @@ impl Transport for CliTransport {
     async fn send(
         &self,
         request: &HttpRequest<'_>,
-        _buf: &mut [u8],
+        buf: &mut [u8],
     ) -> Result<RawResponse, TransportError> {
         match self {
             CliTransport::Capture(slot) => {
                 slot.replace(Some(wire_bytes(request)));
                 Err(TransportError::Unsupported)
             }
-            CliTransport::Network { .. } => Err(TransportError::Unsupported),
+            CliTransport::Network(network) => network.send(request, buf).await,
         }
     }
 }
 
 /// Wall time and monotonic time for the CLI: the host's, or a fixed wall
 /// time (`--signing-time`) under which sleeping only advances a counter.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CliClock {
     fixed: Option<UnixTime>,
     start: Instant,
     slept_ms: Cell<u64>,
 }
 
-/// The clock for `settings`.
+/// The clock for `settings`: fixed at `--signing-time` when given.
 pub fn clock(settings: &Settings) -> CliClock {
     CliClock {
         fixed: settings.signing_time,
-        start: Instant::now(),
-        slept_ms: Cell::new(0),
+        ..CliClock::system()
+    }
+}
+
+impl CliClock {
+    /// The host's clocks.
+    pub fn system() -> Self {
+        CliClock {
+            fixed: None,
+            start: Instant::now(),
+            slept_ms: Cell::new(0),
+        }
     }
 }
 
@@ -286,15 +303,10 @@ mod tests {
 
     #[test]
     fn fixed_clock_sleeps_without_waiting() {
-        let settings = Settings {
-            region: None,
-            profile: None,
-            config: ClientConfig::default(),
-            ca_bundle: None,
-            signing_time: Some(UnixTime::from_secs(1_795_334_400)),
-            dry_run: true,
+        let c = CliClock {
+            fixed: Some(UnixTime::from_secs(1_795_334_400)),
+            ..CliClock::system()
         };
-        let c = clock(&settings);
         embassy_futures::block_on(c.sleep_ms(60_000));
         assert_eq!(c.now_ms(), 60_000);
         assert_eq!(c.now().unwrap().as_secs(), 1_795_334_400);
