@@ -138,6 +138,15 @@ impl<'w> CallOutput<'w> {
         error_code_of(&self.parser())
     }
 
+    /// Whether the service refused the request's signature or credentials
+    /// (`SignatureDoesNotMatch`, `InvalidSignatureException`, EC2's
+    /// `AuthFailure`, an unknown key id, …): the secret, the key or the
+    /// clock is wrong, and retrying the same request cannot help.
+    pub fn is_signature_refused(&self) -> bool {
+        self.error_code()
+            .is_some_and(|c| SIGNATURE_REFUSALS.contains(&c.as_str()))
+    }
+
     /// Writes the result as botocore's parsed dict, as JSON, with the edits.
     pub fn write_json<S: Sink>(&self, sink: &mut S) -> Result<(), ToJsonError> {
         let parser = self.parser();
@@ -260,6 +269,17 @@ impl MemberOverrides for CallOutput<'_> {
             })
     }
 }
+
+/// Error codes with which services refuse a request's signature or key.
+pub const SIGNATURE_REFUSALS: [&str; 7] = [
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "AuthFailure",
+    "IncompleteSignature",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+];
 
 /// Writes a URL into the call's scratch buffer (presigning).
 pub(crate) struct UrlSink<'w> {
