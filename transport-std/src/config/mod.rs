@@ -215,6 +215,10 @@ pub struct S3Config {
     /// Whether botocore would report an `s3` config at all (a block, or an
     /// override from the environment).
     pub present: bool,
+    /// The profile has `s3 =` with nothing under it: botocore reports `""`
+    /// and cannot make clients from it ([`SharedConfig::client_config`]
+    /// refuses it).
+    pub blank: bool,
 }
 
 /// botocore's `ensure_boolean` on text: `true` in any case is true,
@@ -576,6 +580,19 @@ impl SharedConfig {
     }
 
     fn retry_config_for(&self, region: Option<&str>) -> Result<RetryConfig, ConfigError> {
+        // botocore reads max_attempts (int() may fail) before the mode, and
+        // its Config checks total attempts before the mode.
+        let max_attempts = match self.lookup_int("max_attempts", "AWS_MAX_ATTEMPTS")? {
+            None => None,
+            Some(n) if n >= 1 => Some(u32::try_from(n).unwrap_or(u32::MAX)),
+            Some(n) => {
+                return Err(ConfigError::InvalidValue {
+                    setting: "max_attempts",
+                    value: n.to_string(),
+                    expected: "an integer greater than or equal to 1",
+                });
+            }
+        };
         let mode = match self.lookup(&["AWS_RETRY_MODE"], Some("retry_mode"))? {
             Some("legacy") => RetryMode::Legacy,
             Some("standard") => RetryMode::Standard,
@@ -592,26 +609,18 @@ impl SharedConfig {
                 _ => RetryMode::Standard,
             },
         };
-        let max_attempts = match self.lookup_int("max_attempts", "AWS_MAX_ATTEMPTS")? {
-            None => None,
-            Some(n) if n >= 1 => Some(u32::try_from(n).unwrap_or(u32::MAX)),
-            Some(n) => {
-                return Err(ConfigError::InvalidValue {
-                    setting: "max_attempts",
-                    value: n.to_string(),
-                    expected: "an integer greater than or equal to 1",
-                });
-            }
-        };
         Ok(RetryConfig { mode, max_attempts })
     }
 
     /// The `s3` settings (botocore's `get_config_variable('s3')`).
     pub fn s3_config(&self) -> Result<S3Config, ConfigError> {
-        let block = match self.scoped()?.and_then(|s| s.get("s3")) {
-            Some(Value::Nested(m)) => Some(m.clone()),
-            // botocore ignores an `s3` key that is not a block.
-            _ => None,
+        let (block, empty_text) = match self.scoped()?.and_then(|s| s.get("s3")) {
+            Some(Value::Nested(m)) => (Some(m.clone()), false),
+            // botocore ignores an `s3` key that is text, overrides and all…
+            Some(Value::Text(t)) if !t.is_empty() => return Ok(S3Config::default()),
+            // …unless the text is empty, which it then fails to update.
+            Some(Value::Text(_)) => (None, true),
+            None => (None, false),
         };
         let mut out = S3Config {
             present: block.is_some(),
@@ -664,8 +673,17 @@ impl SharedConfig {
             || out.us_east_1_regional_endpoint.is_some()
             || out.s3_disable_multiregion_access_points.is_some()
         {
+            if empty_text {
+                return Err(ConfigError::InvalidValue {
+                    setting: "s3",
+                    value: String::new(),
+                    expected: "a nested block of settings (`s3 =` then indented lines); \
+                               an empty one cannot be updated",
+                });
+            }
             out.present = true;
         }
+        out.blank = empty_text;
         Ok(out)
     }
 
@@ -731,8 +749,22 @@ impl SharedConfig {
     /// one fails with the core's `NoRegion`); [`region`](Self::region) gives
     /// the error that says how to set it.
     pub fn client_config(&self, service: &str) -> Result<ClientConfig, ConfigError> {
+        // In the order botocore meets them, so the first error is the same.
         let mut config = ClientConfig::default();
         let mut region = self.region_opt()?;
+        let defaults_mode = self.effective_defaults_mode(region.as_deref())?;
+        self.scoped()?;
+        let s3 = self.s3_config()?;
+        let endpoint_url = self.configured_endpoint_url(service)?;
+        config.retries = self.retry_config_for(region.as_deref())?;
+        // botocore fails on a blank `s3 =` later, resolving the endpoint.
+        if s3.blank {
+            return Err(ConfigError::InvalidValue {
+                setting: "s3",
+                value: String::new(),
+                expected: "a nested block of settings (`s3 =` then indented lines), not empty",
+            });
+        }
         let mut fips = self
             .lookup_bool("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?
             .unwrap_or(false);
@@ -752,7 +784,7 @@ impl SharedConfig {
             }
             config = config.region(r);
         }
-        if let Some(url) = self.configured_endpoint_url(service)? {
+        if let Some(url) = endpoint_url {
             if url.len() > ENDPOINT_URL_CAPACITY {
                 return Err(ConfigError::TooLong {
                     setting: "endpoint_url",
@@ -761,14 +793,9 @@ impl SharedConfig {
             }
             config = config.endpoint_url(&url);
         }
-        config.retries = self.retry_config_for(region.as_deref())?;
-        if let Some(ms) = self
-            .effective_defaults_mode(region.as_deref())?
-            .connect_timeout_ms()
-        {
+        if let Some(ms) = defaults_mode.connect_timeout_ms() {
             config.timeouts.connect_ms = ms;
         }
-        let s3 = self.s3_config()?;
         config.addressing_style = match s3.addressing_style.as_deref() {
             None | Some("auto") => AddressingStyle::Auto,
             Some("path") => AddressingStyle::Path,

@@ -145,6 +145,8 @@ pub enum StsError {
     },
     /// The call failed before or after the exchange (the pipeline's reason).
     Call(String),
+    /// The STS client's settings in the shared config are invalid.
+    ClientConfig(ConfigError),
     /// The response has no `Credentials`.
     NoCredentials,
     /// The web identity token file could not be read.
@@ -166,6 +168,7 @@ impl fmt::Display for StsError {
                 message,
             } => write!(f, "STS answered {status} {code}: {message}"),
             StsError::Call(why) => f.write_str(why),
+            StsError::ClientConfig(e) => write!(f, "the STS client's config: {e}"),
             StsError::NoCredentials => f.write_str("the response holds no Credentials"),
             StsError::TokenFile { path, kind } => write!(
                 f,

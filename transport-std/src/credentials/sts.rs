@@ -83,7 +83,10 @@ async fn call_sts<T: Transport, K: Clock + Timer>(
     signing: Option<Credentials>,
 ) -> Result<Credentials, ProviderError> {
     let fail = |error| ProviderError::Sts { operation, error };
-    let mut config = net.config.client_config("sts")?;
+    let mut config = net
+        .config
+        .client_config("sts")
+        .map_err(|e| fail(StsError::ClientConfig(e)))?;
     if config.region.is_none() {
         config = config.region(STS_FALLBACK_REGION);
     }
