@@ -76,8 +76,8 @@ pub use session::{Session, SessionError};
 pub use streaming::AwsChunkedBody;
 pub use stubber::{StubError, Stubber};
 pub use transport::{
-    HttpRequest, RawResponse, ResponseView, ResponseWriter, Timeouts, Timer, Transport,
-    TransportError,
+    CertificateError, HttpRequest, RawResponse, ResponseView, ResponseWriter, Timeouts, Timer,
+    Transport, TransportError,
 };
 
 use crate::model::ServiceModel;

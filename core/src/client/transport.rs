@@ -111,6 +111,51 @@ pub enum TransportError {
     /// The transport cannot send this request (unsupported scheme, too many
     /// headers, …).
     Unsupported,
+    /// A certificate check failed: the server's certificate is not trusted,
+    /// or the server refused ours.
+    Certificate(CertificateError),
+    /// The proxy refused to open a tunnel (`CONNECT`) with this status
+    /// (407: the proxy wants credentials).
+    Proxy {
+        /// The proxy's HTTP status.
+        status: u16,
+    },
+}
+
+/// Which certificate check failed ([`TransportError::Certificate`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CertificateError {
+    /// The server's certificate chains to no trusted root (a private CA not
+    /// given to the transport, a self-signed certificate).
+    UnknownIssuer,
+    /// The server's certificate is not for the host name connected to.
+    NameMismatch,
+    /// The server's certificate has expired (or is not valid yet).
+    Expired,
+    /// The server refused the client certificate, or wanted one and got
+    /// none (mutual TLS).
+    Refused,
+    /// Another certificate problem (bad encoding, revoked, wrong usage, …).
+    Other,
+}
+
+impl fmt::Display for CertificateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CertificateError::UnknownIssuer => {
+                "the server's certificate is not signed by a trusted authority"
+            }
+            CertificateError::NameMismatch => {
+                "the server's certificate is not valid for the host name"
+            }
+            CertificateError::Expired => "the server's certificate has expired or is not yet valid",
+            CertificateError::Refused => {
+                "the server refused the client certificate (or its absence)"
+            }
+            CertificateError::Other => "the server's certificate is invalid",
+        })
+    }
 }
 
 impl TransportError {
@@ -121,17 +166,19 @@ impl TransportError {
             TransportError::ConnectTimeout => TransportFailure::ConnectTimeout,
             TransportError::ReadTimeout => TransportFailure::ReadTimeout,
             TransportError::ConnectionClosed => TransportFailure::ConnectionClosed,
+            TransportError::Proxy { .. } => TransportFailure::Connect,
             TransportError::Tls
             | TransportError::ResponseTooLarge
             | TransportError::Malformed
-            | TransportError::Unsupported => TransportFailure::Other,
+            | TransportError::Unsupported
+            | TransportError::Certificate(_) => TransportFailure::Other,
         }
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        let text = match self {
             TransportError::Connect => "could not connect to the endpoint",
             TransportError::ConnectTimeout => "connecting to the endpoint timed out",
             TransportError::ReadTimeout => "reading the response timed out",
@@ -140,7 +187,14 @@ impl fmt::Display for TransportError {
             TransportError::ResponseTooLarge => "the response does not fit the response buffer",
             TransportError::Malformed => "the response is not well-formed HTTP",
             TransportError::Unsupported => "the transport cannot send this request",
-        })
+            TransportError::Certificate(e) => {
+                return write!(f, "TLS certificate check failed: {e}");
+            }
+            TransportError::Proxy { status } => {
+                return write!(f, "the proxy refused the tunnel with status {status}");
+            }
+        };
+        f.write_str(text)
     }
 }
 
