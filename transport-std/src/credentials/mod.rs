@@ -12,7 +12,9 @@
 //! | `container-role` | [`ContainerProvider`] | `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` / `_FULL_URI` |
 //! | `iam-role` | [`ImdsProvider`] | the instance metadata service (IMDSv2, then v1) |
 //!
-//! [`DefaultCredentialsChain`] asks them in that order. Each provider
+//! [`DefaultCredentialsChain`] asks them in that order.
+//! [`IotCredentialsProvider`] (AWS IoT's credentials endpoint, mutual TLS
+//! with the device certificate) stands outside the chain. Each provider
 //! implements the core's [`ProvideCredentials`] and also offers `load()`,
 //! which gives the full [`ProviderError`] (the core's error keeps a short
 //! static phrase). Every provider caches what it gets in the core's
@@ -62,6 +64,7 @@ mod env;
 mod error;
 mod http;
 mod imds;
+mod iot;
 mod process;
 mod profile;
 mod sts;
@@ -73,6 +76,7 @@ pub use error::{HttpError, ProcessError, ProviderError, StsError};
 pub use imds::{
     DEFAULT_IMDS_ENDPOINT, DEFAULT_IMDS_ENDPOINT_V6, ImdsMiss, ImdsProvider, ImdsSettings,
 };
+pub use iot::{IotCredentialsProvider, IotSettings};
 pub use process::ProcessProvider;
 pub use profile::{ConfigFileProvider, SharedCredentialsProvider};
 pub use sts::{AssumeRoleProvider, STS_FALLBACK_REGION, WebIdentityProvider};
