@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use net_common::{keep_serving, ok_response, read_request, request, serve};
 use stratus_core::client::{Timeouts, TransportError};
 use stratus_core::format::SliceSink;
+use stratus_core::http::BodyError;
 use stratus_core::http::write_head;
-use stratus_transport_std::net::{ReadSource, StdTransport};
+use stratus_transport_std::net::{ReadSource, StdTransport, StreamError};
 
 fn transport() -> StdTransport {
     StdTransport::new().unwrap()
@@ -296,6 +297,22 @@ fn streamed_bodies_both_ways() {
     let received = server.requests();
     assert_eq!(received[1].header("content-length"), Some("10"));
     assert_eq!(out.len(), 10_000);
+    // The whole response into the buffer, the body from a source.
+    let mut source = ReadSource::new(&payload[..3], Some(3));
+    let mut buf = [0u8; 4096];
+    let raw = t.send_source(&req, &mut source, &mut buf).unwrap();
+    assert_eq!(raw.view(&buf).body, payload[..3].repeat(1000));
+    // A source shorter than it said: a typed error, nothing read past it.
+    let mut short = ReadSource::new(&payload[..2], Some(5));
+    let err = t.send_source(&req, &mut short, &mut buf).unwrap_err();
+    println!("source shorter than its length: {err}");
+    assert!(matches!(
+        err,
+        StreamError::Body(BodyError::LengthMismatch {
+            declared: 5,
+            produced: 2
+        })
+    ));
     assert_eq!(server.accepted(), 1);
 }
 

@@ -425,6 +425,25 @@ impl StdTransport {
             })
     }
 
+    /// Sends `request` with its body pulled from `body` (`Content-Length`
+    /// when `body.length()` is known, chunked otherwise; `request.body` is
+    /// not looked at) and reads the whole response into `buf`. As with
+    /// [`send_streaming`](Self::send_streaming), the body is never sent twice.
+    pub fn send_source(
+        &self,
+        request: &HttpRequest<'_>,
+        body: &mut dyn BodySource,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, StreamError> {
+        let mut sink = io::sink();
+        self.exchange(request, Body::Source(body), buf, false, &mut sink)
+            .map_err(|e| match e {
+                Failure::Transport(t) => StreamError::Transport(t),
+                Failure::Body(b) => StreamError::Body(b),
+                Failure::Sink(s) => StreamError::Sink(s),
+            })
+    }
+
     fn route(&self, request: &HttpRequest<'_>) -> Result<(Route, Option<&Proxy>), TransportError> {
         let scheme = match request.scheme {
             s if s.eq_ignore_ascii_case("https") => "https",
