@@ -51,7 +51,8 @@ pub struct Args {
     /// Follow the operation's paginator (not supported yet).
     #[arg(long)]
     pub paginate: bool,
-    /// Print the signed request as HTTP/1.1 bytes and send nothing.
+    /// Print the signed request as HTTP/1.1 bytes and send nothing (the
+    /// bytes hold the session token when the credentials have one).
     #[arg(long = "dry-run")]
     pub dry_run: bool,
     /// Sign at this time instead of now (with --dry-run), e.g. 20261122T080000Z.

@@ -3,10 +3,8 @@
 //! ([`credentials`]: botocore's default chain), the transports
 //! ([`network`], [`transport`]) and the clock ([`clock`]).
 //!
-//! STAND-IN: until the std transport lands in this crate,
-//! [`NetworkTransport`] fails every send with
-//! [`TransportError::Unsupported`]; only `--dry-run` works. It is replaced
-//! here, in one place ([`network`]).
+//! `--dry-run` swaps the network transport for one that captures the
+//! request ([`CliTransport::Capture`]).
 
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
@@ -24,9 +22,10 @@ use super::{Args, CliError};
 use crate::SystemClock;
 use crate::config::{Env, SharedConfig};
 use crate::credentials::DefaultCredentialsChain;
+use crate::net::{ProxySettings, StdTransport, TlsSettings};
 
 /// What the shared config and the command line settle before a call.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// The shared config (files, profile, environment) as botocore reads it.
     pub shared: Arc<SharedConfig>,
@@ -39,6 +38,19 @@ pub struct Settings {
     pub signing_time: Option<UnixTime>,
     /// `--dry-run`.
     pub dry_run: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    // The shared config holds the credentials file's keys: name the profile only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("profile", &self.shared.profile_name())
+            .field("config", &self.config)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("signing_time", &self.signing_time)
+            .field("dry_run", &self.dry_run)
+            .finish()
+    }
 }
 
 /// Whether `region` is a name botocore accepts (its `validate_region_name`:
@@ -151,32 +163,30 @@ impl Sink for VecSink {
     }
 }
 
-/// The transport that puts requests on the network.
-///
-/// STAND-IN: the std transport has not landed; every send fails with
-/// [`TransportError::Unsupported`].
-#[derive(Debug)]
-pub struct NetworkTransport {
-    /// The CA bundle the transport will trust.
-    pub ca_bundle: Option<PathBuf>,
-}
+/// The transport that puts requests on the network: the std transport.
+pub type NetworkTransport = StdTransport;
 
 /// The network transport for `settings` (calls and the credential chain's
-/// network sources share it).
+/// network sources share it): proxies from the environment (`HTTPS_PROXY`,
+/// `NO_PROXY`, …); with a CA bundle, its certificates are the only roots
+/// trusted, as botocore's `verify=<bundle>`.
 pub fn network(settings: &Settings) -> Result<Arc<NetworkTransport>, CliError> {
-    Ok(Arc::new(NetworkTransport {
-        ca_bundle: settings.ca_bundle.clone(),
-    }))
-}
-
-impl Transport for NetworkTransport {
-    async fn send(
-        &self,
-        _request: &HttpRequest<'_>,
-        _buf: &mut [u8],
-    ) -> Result<RawResponse, TransportError> {
-        Err(TransportError::Unsupported)
+    let env = settings.shared.env();
+    let proxies = ProxySettings::from_lookup(|name| env.get(name).map(str::to_string))
+        .map_err(|e| CliError::Setting(format!("proxy settings: {e}")))?;
+    let mut tls = TlsSettings::new();
+    if let Some(path) = &settings.ca_bundle {
+        tls = tls
+            .without_webpki_roots()
+            .with_ca_file(path)
+            .map_err(|e| CliError::Setting(format!("--ca-bundle: {e}")))?;
     }
+    let transport = StdTransport::builder()
+        .tls(tls)
+        .proxies(proxies)
+        .build()
+        .map_err(|e| CliError::Setting(format!("cannot set up the transport: {e}")))?;
+    Ok(Arc::new(transport))
 }
 
 /// The CLI's transport for calls: captures the request (`--dry-run`) or
@@ -299,6 +309,27 @@ mod tests {
         for bad in ["", "us east", "-us", "us-", "a/b", &"x".repeat(33)] {
             assert!(!valid_region(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn settings_debug_hides_the_credentials_file() {
+        let dir = std::env::temp_dir().join(format!("stratus-cli-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let creds = dir.join("credentials");
+        std::fs::write(
+            &creds,
+            "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = FILESECRETVALUE\n",
+        )
+        .unwrap();
+        let env = Env::from_pairs([
+            ("AWS_CONFIG_FILE", "/nonexistent"),
+            ("AWS_SHARED_CREDENTIALS_FILE", creds.to_str().unwrap()),
+        ]);
+        let settings = settings(&Args::default(), "kinesis", &env).unwrap();
+        let text = format!("{settings:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!text.contains("FILESECRETVALUE"), "{text}");
+        assert!(text.contains("profile: \"default\""), "{text}");
     }
 
     #[test]
