@@ -410,3 +410,62 @@ fn settings_errors_and_flags_not_built_yet() {
     assert_eq!(code(&o), 255);
     assert!(stderr(&o).contains("region"), "{}", stderr(&o));
 }
+
+#[test]
+fn profile_feeds_region_endpoint_and_credentials() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("stratus-cli-profile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        "[profile dev]\nregion = eu-west-1\n\n[profile local]\nregion = eu-west-2\nservices = here\n\n\
+         [services here]\nkinesis =\n  endpoint_url = http://127.0.0.1:9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profilesecret\n\n\
+         [local]\naws_access_key_id = AKIDLOCAL\naws_secret_access_key = localsecret\n",
+    )
+    .unwrap();
+    let run_profile = |profile: &str| {
+        stratus()
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .args([
+                "--profile",
+                profile,
+                "kinesis",
+                "list-streams",
+                "--dry-run",
+                "--signing-time",
+                "20261122T080000Z",
+            ])
+            .output()
+            .unwrap()
+    };
+    // An explicit profile: its region and its keys, not the environment's.
+    let o = run_profile("dev");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    println!("{text}");
+    assert!(text.contains("\r\nHost: kinesis.eu-west-1.amazonaws.com\r\n"));
+    assert!(text.contains("Credential=AKIDPROFILE/20261122/eu-west-1/kinesis/aws4_request"));
+    assert!(!text.contains("profilesecret"));
+    // A profile's [services] endpoint_url.
+    let o = run_profile("local");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("\r\nHost: 127.0.0.1:9\r\n"), "{text}");
+    assert!(text.contains("Credential=AKIDLOCAL/20261122/eu-west-2/kinesis/aws4_request"));
+    // A profile that does not exist.
+    let o = run_profile("nope");
+    println!(
+        "missing profile -> exit {}: {}",
+        code(&o),
+        stderr(&o).trim_end()
+    );
+    assert_eq!(code(&o), 255);
+    assert!(stderr(&o).contains("nope"), "{}", stderr(&o));
+}

@@ -29,16 +29,20 @@ use clap::{ArgAction, Parser};
                   `stratus <service> <operation> --help` lists its input members."
 )]
 pub struct Args {
-    /// The region to call (else AWS_REGION, AWS_DEFAULT_REGION, the profile's).
+    /// The region to call (else AWS_DEFAULT_REGION, else the profile's `region`;
+    /// botocore does not read AWS_REGION).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Send to this URL instead of the endpoint the rules resolve.
+    /// Send to this URL instead of the endpoint the rules resolve (else
+    /// AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's `endpoint_url`).
     #[arg(long = "endpoint-url", value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// The shared-config profile to use.
+    /// The shared-config profile to use (else AWS_PROFILE; named explicitly, it
+    /// turns off the environment's credentials, as botocore's).
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<String>,
-    /// PEM file of CA certificates to trust instead of the built-in roots.
+    /// PEM file of CA certificates to trust instead of the built-in roots
+    /// (else AWS_CA_BUNDLE, else the profile's `ca_bundle`).
     #[arg(long = "ca-bundle", value_name = "FILE")]
     pub ca_bundle: Option<PathBuf>,
     /// Write each event of the call to stderr (`event: before-call.kinesis.PutRecord`).
