@@ -210,3 +210,28 @@ fn bad_pem_is_a_build_error() {
     println!("mismatched key: {err}");
     assert!(matches!(err, BuildError::Tls(_)));
 }
+
+#[cfg(feature = "platform-roots")]
+#[test]
+fn the_platform_roots_load() {
+    // Roots from the OS store (`--features platform-roots`); the test CA is
+    // not among them.
+    let ca = TestCa::new("stratus test CA");
+    let leaf = ca.leaf(&["127.0.0.1"], false);
+    let server = serve_tls(1, server_config(&leaf, None), |s, _, reqs| {
+        keep_serving(s, reqs, |_| ok_response("{}"))
+    });
+    let tls = TlsSettings::new()
+        .without_webpki_roots()
+        .with_platform_roots();
+    let t = StdTransport::builder().tls(tls).build().unwrap();
+    let mut buf = [0u8; 1024];
+    let err = t
+        .send_blocking(&request("https", server.port, "/", &[], b""), &mut buf)
+        .unwrap_err();
+    println!("platform roots only: {err:?}");
+    assert_eq!(
+        err,
+        TransportError::Certificate(CertificateError::UnknownIssuer)
+    );
+}

@@ -156,10 +156,10 @@ impl TlsSettings {
         #[cfg(feature = "platform-roots")]
         if self.platform_roots {
             let found = rustls_native_certs::load_native_certs();
-            if found.certs.is_empty() {
-                if let Some(e) = found.errors.first() {
-                    return Err(BuildError::PlatformRoots(e.to_string()));
-                }
+            if found.certs.is_empty()
+                && let Some(e) = found.errors.first()
+            {
+                return Err(BuildError::PlatformRoots(e.to_string()));
             }
             roots.add_parsable_certificates(found.certs);
         }
