@@ -10,6 +10,7 @@ pub mod cli;
 mod clock;
 pub mod config;
 pub mod credentials;
+pub mod default_session;
 pub mod net;
 
 pub use clock::SystemClock;

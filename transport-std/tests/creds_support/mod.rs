@@ -1,6 +1,6 @@
 //! Helpers for the credential provider tests: a local HTTP server on
-//! 127.0.0.1 that records what it is asked, a small blocking HTTP/1.1 client
-//! transport that refuses every host but loopback, a clock the test moves by
+//! 127.0.0.1 that records what it is asked, the std transport behind a guard
+//! that refuses every host but loopback, a clock the test moves by
 //! hand, and temporary config files.
 #![allow(dead_code)]
 
@@ -12,13 +12,11 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
-use stratus_core::client::{
-    HttpRequest, RawResponse, ResponseWriter, Timer, Transport, TransportError,
-};
+use stratus_core::client::{HttpRequest, RawResponse, Timer, Transport, TransportError};
 use stratus_core::time::{Clock, UnixTime};
 use stratus_transport_std::config::Env;
+use stratus_transport_std::net::StdTransport;
 
 /// A request the server received.
 #[derive(Clone, Debug)]
@@ -187,12 +185,23 @@ impl Drop for Server {
     }
 }
 
-/// A blocking HTTP/1.1 client over plain TCP that only connects to loopback
-/// hosts (anything else is a connect error, recorded in `refused`).
-#[derive(Default)]
+/// The std transport behind a guard: requests to any host but a loopback
+/// address are refused (and recorded in `refused`) before a connection is
+/// tried, so no test can reach `169.254.169.254` or the internet.
 pub struct LoopbackTransport {
+    inner: StdTransport,
     pub refused: Mutex<Vec<String>>,
     pub sent: Mutex<Vec<String>>,
+}
+
+impl Default for LoopbackTransport {
+    fn default() -> Self {
+        LoopbackTransport {
+            inner: StdTransport::new().expect("the std transport builds"),
+            refused: Mutex::default(),
+            sent: Mutex::default(),
+        }
+    }
 }
 
 impl Transport for LoopbackTransport {
@@ -204,9 +213,11 @@ impl Transport for LoopbackTransport {
         let host = request.host;
         let loopback = host == "localhost"
             || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
                 .parse::<std::net::IpAddr>()
                 .is_ok_and(|ip| ip.is_loopback());
-        if !loopback || request.scheme != "http" {
+        if !loopback {
             self.refused
                 .lock()
                 .unwrap()
@@ -217,52 +228,7 @@ impl Transport for LoopbackTransport {
             .lock()
             .unwrap()
             .push(format!("{} {}{}", request.method, host, request.target));
-        let port = request.port.unwrap_or(80);
-        let addr = if host.contains(':') {
-            format!("[{host}]:{port}")
-        } else {
-            format!("{host}:{port}")
-        };
-        let mut stream = TcpStream::connect(addr).map_err(|_| TransportError::Connect)?;
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .map_err(|_| TransportError::Connect)?;
-        let mut head = format!("{} {} HTTP/1.1\r\n", request.method, request.target);
-        for (n, v) in request.headers {
-            head.push_str(&format!("{n}: {v}\r\n"));
-        }
-        if !request.body.is_empty() || request.method == "POST" || request.method == "PUT" {
-            head.push_str(&format!("Content-Length: {}\r\n", request.body.len()));
-        }
-        head.push_str("Connection: close\r\n\r\n");
-        stream
-            .write_all(head.as_bytes())
-            .and_then(|_| stream.write_all(request.body))
-            .map_err(|_| TransportError::ConnectionClosed)?;
-        let mut raw = Vec::new();
-        stream
-            .read_to_end(&mut raw)
-            .map_err(|_| TransportError::ReadTimeout)?;
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or(TransportError::Malformed)?;
-        let head = std::str::from_utf8(&raw[..split]).map_err(|_| TransportError::Malformed)?;
-        let body = &raw[split + 4..];
-        let mut lines = head.split("\r\n");
-        let status: u16 = lines
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|s| s.parse().ok())
-            .ok_or(TransportError::Malformed)?;
-        let mut w = ResponseWriter::new(buf, status);
-        for l in lines {
-            if let Some((n, v)) = l.split_once(':') {
-                w.header(n.trim(), v.trim())
-                    .map_err(|_| TransportError::ResponseTooLarge)?;
-            }
-        }
-        w.body(body).map_err(|_| TransportError::ResponseTooLarge)
+        self.inner.send(request, buf).await
     }
 }
 
