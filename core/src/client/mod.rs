@@ -71,7 +71,7 @@ pub use events::{Event, EventKind, EventName, Handler, Order, Registry, StaticHa
 pub use headers::{HeaderBlock, HeadersFull};
 pub use output::{CallError, CallOutput, EditError, TextRef};
 pub use params::{ParamError, Params};
-pub use pipeline::{CLIENT_HANDLERS, Client};
+pub use pipeline::{CLIENT_HANDLERS, Client, StreamingError};
 pub use session::{Session, SessionError};
 pub use streaming::AwsChunkedBody;
 pub use stubber::{StubError, Stubber};

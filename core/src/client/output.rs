@@ -398,6 +398,8 @@ pub enum CallError<'w> {
     },
     /// The response could not be parsed.
     Parse(ParseError),
+    /// A streamed call could not be made.
+    Streaming(super::StreamingError),
     /// The service answered with an error; the response is here to read.
     Service(CallOutput<'w>),
 }
@@ -423,6 +425,7 @@ impl fmt::Display for CallError<'_> {
                 write!(f, "{error} (after {attempts} attempts)")
             }
             CallError::Parse(e) => write!(f, "{e}"),
+            CallError::Streaming(e) => write!(f, "{e}"),
             CallError::Service(out) => match out.error_code() {
                 Some(code) => write!(
                     f,

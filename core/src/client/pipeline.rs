@@ -15,10 +15,12 @@ use super::headers::HeaderBlock;
 use super::output::{CallError, CallOutput};
 use super::params::Params;
 use super::skew::Skew;
+use super::streaming::AwsChunkedBody;
 use super::transport::{HttpRequest, RawResponse, Timer, Transport, TransportError};
 use super::{ServiceEntry, Workspace};
 use crate::credentials::ProvideCredentials;
 use crate::endpoint::{Partitions, RuleSet};
+use crate::http::BodySource;
 use crate::model::{Operation, OperationFlags, StructValue};
 use crate::protocol::parse::ResponseParser;
 use crate::protocol::serialize::{self, CompressionConfig, SerializeOptions, TokenSource};
@@ -26,7 +28,8 @@ use crate::retry::{
     AttemptOutcome, CallRetry, Decision, ModeledRetry, RetryState, SeededJitter, StopReason,
 };
 use crate::sigv4::{
-    self, SignableBody, SignableRequest, SigningKeyCache, SigningParams, SigningSettings,
+    self, ChunkSigner, SignableBody, SignableRequest, SigningKeyCache, SigningParams,
+    SigningSettings, aws_chunked_encoded_len,
 };
 use crate::time::Clock;
 
@@ -243,6 +246,48 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         input: &dyn StructValue,
         ws: Workspace<'w>,
     ) -> Result<CallOutput<'w>, CallError<'w>> {
+        self.call_inner(operation, input, None, ws).await
+    }
+
+    /// Calls `operation` with its streaming payload (S3 `PutObject`'s or
+    /// `UploadPart`'s `Body`) pulled from `body` instead of `input` (leave
+    /// the member unset there), sent as S3's signed `aws-chunked` upload in
+    /// chunks of `chunk.len()` bytes (S3 wants at least 8 KiB): the payload is
+    /// never held whole. `body.length()` must be known.
+    ///
+    /// A pulled body cannot be pulled again, so the call makes one attempt
+    /// (no retries, no skew re-send); no flexible checksum is added (the
+    /// payload is not known before it is sent). The transport must implement
+    /// [`Transport::send_body`].
+    pub async fn call_streaming<'w>(
+        &self,
+        operation: &str,
+        input: &dyn StructValue,
+        body: &mut dyn BodySource,
+        chunk: &mut [u8],
+        ws: Workspace<'w>,
+    ) -> Result<CallOutput<'w>, CallError<'w>> {
+        let length = body
+            .length()
+            .ok_or(CallError::Streaming(StreamingError::UnknownLength))?;
+        if chunk.is_empty() {
+            return Err(CallError::Streaming(StreamingError::EmptyChunkBuffer));
+        }
+        let stream = Streaming {
+            body,
+            chunk,
+            length,
+        };
+        self.call_inner(operation, input, Some(stream), ws).await
+    }
+
+    async fn call_inner<'w>(
+        &self,
+        operation: &str,
+        input: &dyn StructValue,
+        mut stream: Option<Streaming<'_>>,
+        ws: Workspace<'w>,
+    ) -> Result<CallOutput<'w>, CallError<'w>> {
         let model = self.entry.model;
         let (op, custom) = self.operation(operation)?;
         let Workspace {
@@ -257,7 +302,14 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             prepare(&mut params);
         }
         self.param_events(op, &mut params)?;
-        let (target, serialized) = self.prepare(op, &params, req_buf, url_buf, &mut *scratch)?;
+        let (target, serialized) = self.prepare(
+            op,
+            &params,
+            stream.is_some(),
+            req_buf,
+            url_buf,
+            &mut *scratch,
+        )?;
 
         // 4. before-call: a handler may answer.
         let mut event = Event::new(
@@ -298,7 +350,17 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     signing_name: target.signing_name.as_str(),
                 };
                 let (outcome, attempts) = self
-                    .attempts(op, &mut request, base, &target, sig_space, resp_buf)
+                    .attempts(
+                        op,
+                        &mut request,
+                        base,
+                        &target,
+                        AttemptSpace {
+                            signing: sig_space,
+                            response: &mut *resp_buf,
+                        },
+                        stream.as_mut(),
+                    )
                     .await?;
                 match outcome {
                     Attempt::Response(raw) => (raw, attempts),
@@ -364,7 +426,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             prepare(&mut params);
         }
         self.param_events(op, &mut params)?;
-        let (target, serialized) = self.prepare(op, &params, req_buf, url_buf, &mut *scratch)?;
+        let (target, serialized) =
+            self.prepare(op, &params, false, req_buf, url_buf, &mut *scratch)?;
         let url_text =
             core::str::from_utf8(url_buf.get(..target.used).unwrap_or(&[])).unwrap_or("");
         let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
@@ -513,6 +576,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         &self,
         op: &'static Operation,
         params: &'b Params<'_>,
+        streaming: bool,
         req_buf: &'b mut [u8],
         url: &mut [u8],
         scratch: &mut [u8],
@@ -532,6 +596,11 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             min_size: self.config.request_min_compression_size_bytes as usize,
             disabled: self.config.disable_request_compression,
         });
+        if streaming {
+            // The payload is not in the request: a checksum of it cannot be
+            // taken before sending.
+            opts.checksum = None;
+        }
         let serialized = serialize::serialize(model, op, params, &opts, req_buf)
             .map_err(CallError::Serialize)?;
         join_url(&mut target, &serialized, model.name, op, url)?;
@@ -651,9 +720,13 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         request: &mut Request<'_>,
         base: usize,
         target: &Target,
-        sig_space: &mut [u8],
-        resp_buf: &mut [u8],
+        space: AttemptSpace<'_>,
+        mut stream: Option<&mut Streaming<'_>>,
     ) -> Result<(Attempt, u32), CallError<'w>> {
+        let AttemptSpace {
+            signing: sig_space,
+            response: resp_buf,
+        } = space;
         let mut call = CallRetry::new();
         let mut skew_retried = false;
         let mut attempt = 0u32;
@@ -690,7 +763,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 EventData::BeforeSign(request),
             )
             .map_err(widen)?;
-            self.sign(op, request, signer, target, sig_space).await?;
+            let chunks = self
+                .sign(op, request, signer, target, sig_space, stream.as_deref())
+                .await?;
 
             let mut event = Event::new(
                 self.event_name(EventKind::BeforeSend, op.name),
@@ -705,9 +780,15 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 EventData::BeforeSend { mut reply, .. } => reply.take(),
                 _ => None,
             };
-            let outcome = match replied {
-                Some(raw) => Attempt::Response(raw),
-                None => self.send(request, target, resp_buf).await,
+            let outcome = match (replied, stream.as_deref_mut(), chunks) {
+                (Some(raw), _, _) => Attempt::Response(raw),
+                (None, Some(s), Some(signer)) => {
+                    self.send_stream(request, target, s, signer, resp_buf).await
+                }
+                (None, Some(_), None) => {
+                    return Err(CallError::Streaming(StreamingError::Unsigned));
+                }
+                (None, None, _) => self.send(request, target, resp_buf).await,
             };
 
             // Read what the retry rules need, then let handlers look.
@@ -778,6 +859,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 drop(event);
                 let decision = match decision {
                     Some(d) => d,
+                    // A pulled body cannot be pulled again.
+                    None if stream.is_some() => Decision::Stop(StopReason::NotRetryable),
                     None if skewed && !skew_retried => {
                         skew_retried = true;
                         Decision::Retry { delay_ms: 0 }
@@ -798,6 +881,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 decision
             };
             match decision {
+                // Whatever a handler said, a pulled body cannot be re-sent.
+                Decision::Retry { .. } if stream.is_some() => return Ok((outcome, attempt)),
                 Decision::Retry { delay_ms } => {
                     if delay_ms > 0 {
                         self.clock.sleep_ms(delay_ms).await;
@@ -819,7 +904,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         signer: SignerChoice,
         target: &Target,
         sig_space: &mut [u8],
-    ) -> Result<(), CallError<'w>> {
+        stream: Option<&Streaming<'_>>,
+    ) -> Result<Option<ChunkSigner>, CallError<'w>> {
         let mut host: heapless::String<300> = heapless::String::new();
         let default_port = if target.scheme == "https" { 443 } else { 80 };
         let _ = host.push_str(request.host);
@@ -831,7 +917,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             .set("Host", &host)
             .map_err(CallError::Headers)?;
         if signer == SignerChoice::Unsigned {
-            return Ok(());
+            return Ok(None);
         }
         let credentials = self
             .credentials
@@ -857,12 +943,42 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         });
         let unsigned_body =
             https && (op.flags.contains(OperationFlags::UNSIGNED_PAYLOAD) || (s3 && has_checksum));
+        if let Some(stream) = stream {
+            if !s3 {
+                return Err(CallError::Streaming(StreamingError::NotS3));
+            }
+            let encoded = aws_chunked_encoded_len(stream.length, stream.chunk.len() as u64)
+                .ok_or(CallError::Streaming(StreamingError::TooLong))?;
+            let mut n: heapless::String<24> = heapless::String::new();
+            let _ = write!(n, "{}", stream.length);
+            request
+                .headers
+                .set("x-amz-decoded-content-length", &n)
+                .map_err(CallError::Headers)?;
+            n.clear();
+            let _ = write!(n, "{encoded}");
+            request
+                .headers
+                .set("Content-Length", &n)
+                .map_err(CallError::Headers)?;
+            let mut encoding: heapless::String<128> = heapless::String::new();
+            let _ = encoding.push_str("aws-chunked");
+            if let Some(other) = request.headers.get("Content-Encoding") {
+                let _ = encoding.push(',');
+                let _ = encoding.push_str(other);
+            }
+            request
+                .headers
+                .set("Content-Encoding", &encoding)
+                .map_err(CallError::Headers)?;
+        }
         let (path, query) = request
             .target
             .split_once('?')
             .unwrap_or((request.target, ""));
         let time = self.skew.now(self.clock.now(), self.clock.now_ms());
         let mut staged = HeaderBlock::new(sig_space);
+        let chunk_signer;
         {
             let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
             for h in request.headers.iter() {
@@ -874,7 +990,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 path,
                 query,
                 headers: &list,
-                body: if unsigned_body {
+                body: if stream.is_some() {
+                    SignableBody::StreamingAwsChunked
+                } else if unsigned_body {
                     SignableBody::Unsigned
                 } else {
                     SignableBody::Bytes(request.body)
@@ -887,8 +1005,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 time,
                 settings,
             };
-            let out = sigv4::sign(&signable, &params, &mut self.keys.borrow_mut())
-                .map_err(CallError::Signing)?;
+            let mut keys = self.keys.borrow_mut();
+            let out = sigv4::sign(&signable, &params, &mut keys).map_err(CallError::Signing)?;
+            chunk_signer = stream.map(|_| ChunkSigner::from_params(&params, &out, &mut keys));
             let mut text: heapless::String<{ sigv4::AUTHORIZATION_CAPACITY + 64 }> =
                 heapless::String::new();
             for (name, value) in out.headers() {
@@ -910,7 +1029,38 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         for (n, v) in staged.iter() {
             request.headers.set(n, v).map_err(CallError::Headers)?;
         }
-        Ok(())
+        Ok(chunk_signer)
+    }
+
+    async fn send_stream(
+        &self,
+        request: &Request<'_>,
+        target: &Target,
+        stream: &mut Streaming<'_>,
+        signer: ChunkSigner,
+        resp_buf: &mut [u8],
+    ) -> Attempt {
+        let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
+        for h in request.headers.iter() {
+            if list.push(h).is_err() {
+                return Attempt::Failed(TransportError::Unsupported);
+            }
+        }
+        let http = HttpRequest {
+            method: request.method.as_str(),
+            scheme: target.scheme,
+            host: request.host,
+            port: request.port,
+            target: request.target,
+            headers: &list,
+            body: &[],
+            timeouts: self.config.timeouts,
+        };
+        let mut body = AwsChunkedBody::new(&mut *stream.body, signer, &mut *stream.chunk);
+        match self.transport.send_body(&http, &mut body, resp_buf).await {
+            Ok(raw) => Attempt::Response(raw),
+            Err(e) => Attempt::Failed(e),
+        }
     }
 
     async fn send(&self, request: &Request<'_>, target: &Target, resp_buf: &mut [u8]) -> Attempt {
@@ -952,6 +1102,47 @@ fn answered_before_send(e: &Event<'_, '_>) -> bool {
 
 fn answered_needs_retry(e: &Event<'_, '_>) -> bool {
     matches!(&e.data, EventData::NeedsRetry { decision, .. } if decision.is_some())
+}
+
+/// The buffers an attempt writes: staged signature headers and the response.
+struct AttemptSpace<'a> {
+    signing: &'a mut [u8],
+    response: &'a mut [u8],
+}
+
+/// A streamed payload: the source, the chunk buffer and the length.
+struct Streaming<'s> {
+    body: &'s mut dyn BodySource,
+    chunk: &'s mut [u8],
+    length: u64,
+}
+
+/// Why a streamed call could not be made.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum StreamingError {
+    /// The body source does not know its length.
+    UnknownLength,
+    /// The chunk buffer is empty.
+    EmptyChunkBuffer,
+    /// Signed `aws-chunked` uploads are S3's; this service takes no stream.
+    NotS3,
+    /// The call is not signed, so there is no seed for chunk signatures.
+    Unsigned,
+    /// The encoded length overflows.
+    TooLong,
+}
+
+impl core::fmt::Display for StreamingError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            StreamingError::UnknownLength => "a streamed body must know its length",
+            StreamingError::EmptyChunkBuffer => "the chunk buffer is empty",
+            StreamingError::NotS3 => "only S3 takes signed aws-chunked uploads",
+            StreamingError::Unsigned => "a streamed upload must be signed",
+            StreamingError::TooLong => "the streamed body is too long",
+        })
+    }
 }
 
 /// Where a call goes, resolved once per call.

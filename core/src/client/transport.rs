@@ -111,6 +111,9 @@ pub enum TransportError {
     /// The transport cannot send this request (unsupported scheme, too many
     /// headers, …).
     Unsupported,
+    /// The request body's source failed, or gave another length than it
+    /// declared.
+    Body,
     /// A certificate check failed: the server's certificate is not trusted,
     /// or the server refused ours.
     Certificate(CertificateError),
@@ -168,6 +171,7 @@ impl TransportError {
             TransportError::ConnectionClosed => TransportFailure::ConnectionClosed,
             TransportError::Proxy { .. } => TransportFailure::Connect,
             TransportError::Tls
+            | TransportError::Body
             | TransportError::ResponseTooLarge
             | TransportError::Malformed
             | TransportError::Unsupported
@@ -187,6 +191,7 @@ impl fmt::Display for TransportError {
             TransportError::ResponseTooLarge => "the response does not fit the response buffer",
             TransportError::Malformed => "the response is not well-formed HTTP",
             TransportError::Unsupported => "the transport cannot send this request",
+            TransportError::Body => "the request body's source failed or gave the wrong length",
             TransportError::Certificate(e) => {
                 return write!(f, "TLS certificate check failed: {e}");
             }
@@ -209,6 +214,23 @@ pub trait Transport {
         request: &HttpRequest<'_>,
         buf: &mut [u8],
     ) -> Result<RawResponse, TransportError>;
+
+    /// Sends `request` with its body pulled from `body` (its length is
+    /// `body.length()`, sent as `Content-Length`; `request.body` is not
+    /// looked at) and writes the response into `buf`. A body pulled once
+    /// cannot be pulled again: transports must not re-send it on their own.
+    ///
+    /// The default refuses ([`TransportError::Unsupported`]) for transports
+    /// that only send bodies held in memory.
+    async fn send_body(
+        &self,
+        request: &HttpRequest<'_>,
+        body: &mut dyn crate::http::BodySource,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        let _ = (request, body, buf);
+        Err(TransportError::Unsupported)
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
@@ -218,6 +240,15 @@ impl<T: Transport + ?Sized> Transport for &T {
         buf: &mut [u8],
     ) -> Result<RawResponse, TransportError> {
         (**self).send(request, buf).await
+    }
+
+    async fn send_body(
+        &self,
+        request: &HttpRequest<'_>,
+        body: &mut dyn crate::http::BodySource,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        (**self).send_body(request, body, buf).await
     }
 }
 

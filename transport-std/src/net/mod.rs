@@ -628,4 +628,16 @@ impl Transport for StdTransport {
     ) -> Result<RawResponse, TransportError> {
         self.send_blocking(request, buf)
     }
+
+    async fn send_body(
+        &self,
+        request: &HttpRequest<'_>,
+        body: &mut dyn BodySource,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        self.send_source(request, body, buf).map_err(|e| match e {
+            StreamError::Transport(t) => t,
+            StreamError::Body(_) | StreamError::Sink(_) => TransportError::Body,
+        })
+    }
 }
