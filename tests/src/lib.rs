@@ -5,6 +5,7 @@
 //! workspace root (git-ignored). `STRATUS_BOTOCORE_SDIST` overrides the location.
 #![warn(missing_docs)]
 
+pub mod moto;
 pub mod pipeline;
 
 use std::path::{Path, PathBuf};
