@@ -226,3 +226,17 @@ fn client_config_fields() {
         }
     ));
 }
+
+#[test]
+fn debug_hides_secrets() {
+    let files = Files::new(
+        "[default]\naws_secret_access_key = SECRET-config\nregion = eu-west-1\n\
+         s3 =\n  some_token = SECRET-nested\n",
+        "[default]\naws_access_key_id = AKIDSHOWN\naws_session_token = SECRET-token\n",
+    );
+    let c = SharedConfig::load(files.env(), None).unwrap();
+    let shown = format!("{c:?}");
+    println!("{shown}");
+    assert!(shown.contains("AKIDSHOWN") && shown.contains("eu-west-1"));
+    assert!(!shown.contains("SECRET-"), "{shown}");
+}

@@ -32,7 +32,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// A key's value: text, or a nested block of `key = value` lines.
+/// A key's value: text, or a nested block of `key = value` lines. (Its
+/// `Debug` shows the text: print [`Section`]s, which hide secret keys.)
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Value {
     /// A plain value (continuation lines joined with `\n`).
@@ -53,9 +54,48 @@ impl Value {
 }
 
 /// One section: its keys in a map (lower-cased names).
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
+///
+/// `Debug` shows every key but hides the values of secret ones (any key
+/// holding `secret`, `token` or `password`).
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Section {
     entries: BTreeMap<String, Value>,
+}
+
+/// Whether a key's value must not be shown.
+fn is_secret(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["secret", "token", "password"]
+        .iter()
+        .any(|s| k.contains(s))
+}
+
+impl fmt::Debug for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (k, v) in &self.entries {
+            match v {
+                Value::Text(_) if is_secret(k) => map.entry(k, &"** redacted **"),
+                Value::Text(t) => map.entry(k, t),
+                Value::Nested(m) => map.entry(
+                    k,
+                    &m.iter()
+                        .map(|(nk, nv)| {
+                            (
+                                nk.as_str(),
+                                if is_secret(nk) {
+                                    "** redacted **"
+                                } else {
+                                    nv.as_str()
+                                },
+                            )
+                        })
+                        .collect::<BTreeMap<_, _>>(),
+                ),
+            };
+        }
+        map.finish()
+    }
 }
 
 impl Section {

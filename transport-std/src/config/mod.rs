@@ -337,6 +337,9 @@ fn build_profile_map(file: &IniFile) -> ProfileMap {
 
 /// The shared config as botocore reads it for one profile. See the
 /// [module docs](self).
+///
+/// `Debug` shows the files, the profile and the profiles' keys; secret
+/// values are hidden ([`Section`]'s `Debug`).
 #[derive(Clone, Debug)]
 pub struct SharedConfig {
     env: Env,
