@@ -35,7 +35,12 @@ impl Cli<'_> {
     fn command(&self, service: &str, op: &str, input: &str) -> Command {
         let mut cmd = Command::new(&self.bin);
         cmd.args([service, op, "--input", input])
-            .args(["--region", "us-east-1", "--endpoint-url", &self.moto.endpoint])
+            .args([
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                &self.moto.endpoint,
+            ])
             .env("AWS_ACCESS_KEY_ID", &self.moto.access_key_id)
             .env("AWS_SECRET_ACCESS_KEY", &self.moto.secret_access_key)
             .env("AWS_CONFIG_FILE", "/dev/null")
@@ -73,7 +78,11 @@ fn the_cli_writes_and_reads_on_every_protocol_against_moto() {
         calls: std::cell::Cell::new(0),
     };
     // json 1.1 — the acceptance line's call.
-    cli.run("kinesis", "create-stream", r#"{"StreamName":"s","ShardCount":1}"#);
+    cli.run(
+        "kinesis",
+        "create-stream",
+        r#"{"StreamName":"s","ShardCount":1}"#,
+    );
     let put = cli.run(
         "kinesis",
         "put-record",
@@ -90,7 +99,11 @@ fn the_cli_writes_and_reads_on_every_protocol_against_moto() {
         "send-message",
         &format!(r#"{{"QueueUrl":"{url}","MessageBody":"hi"}}"#),
     );
-    let got = cli.run("sqs", "receive-message", &format!(r#"{{"QueueUrl":"{url}"}}"#));
+    let got = cli.run(
+        "sqs",
+        "receive-message",
+        &format!(r#"{{"QueueUrl":"{url}"}}"#),
+    );
     assert_eq!(got["Messages"][0]["Body"], "hi");
     cli.run(
         "dynamodb",
@@ -100,10 +113,17 @@ fn the_cli_writes_and_reads_on_every_protocol_against_moto() {
     let tables = cli.run("dynamodb", "list-tables", "{}");
     assert_eq!(tables["TableNames"][0], "t");
     // rest-json.
-    cli.run("iot-data", "publish", r#"{"topic":"sensors","payload":"e30="}"#);
+    cli.run(
+        "iot-data",
+        "publish",
+        r#"{"topic":"sensors","payload":"e30="}"#,
+    );
     // moto 5.2.1's signature check fails every rest-json GET (boto3's too),
     // so the rest-json read is checked to fail exactly as boto3's does.
-    let out = cli.command("lambda", "list-functions", "{}").output().unwrap();
+    let out = cli
+        .command("lambda", "list-functions", "{}")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(254));
     assert!(String::from_utf8_lossy(&out.stderr).contains("SignatureDoesNotMatch"));
     let boto = moto
@@ -122,7 +142,11 @@ fn the_cli_writes_and_reads_on_every_protocol_against_moto() {
         "put-object",
         r#"{"Bucket":"cli-bucket","Key":"k.txt","Body":"aGVsbG8="}"#,
     );
-    let obj = cli.run("s3", "get-object", r#"{"Bucket":"cli-bucket","Key":"k.txt"}"#);
+    let obj = cli.run(
+        "s3",
+        "get-object",
+        r#"{"Bucket":"cli-bucket","Key":"k.txt"}"#,
+    );
     assert_eq!(obj["Body"], "aGVsbG8=");
     // query.
     let topic = cli.run("sns", "create-topic", r#"{"Name":"alerts"}"#);
