@@ -1,8 +1,15 @@
 //! # stratus-transport-std
 //!
-//! stratus on hosts and gateways: the std [`SystemClock`], and (as later work
-//! lands) a blocking HTTPS transport over `std::net` + rustls, the std credential
-//! providers and the `stratus` CLI.
+//! stratus on hosts and gateways:
+//!
+//! - [`net::StdTransport`]: a blocking HTTP/1.1 + TLS (rustls) transport over
+//!   `std::net`, with a connection pool, timeouts and proxies;
+//! - [`SystemClock`]: wall time, monotonic time and sleeping;
+//! - [`config`] and [`credentials`]: botocore's shared config and credential
+//!   chain (plus the AWS IoT credentials provider);
+//! - [`default_session`]: `boto3.client('s3')` in one call;
+//! - [`blocking`]: the blocking face of the async pipeline;
+//! - [`cli`]: the `stratus` command-line tool.
 #![warn(missing_docs)]
 
 pub mod blocking;
