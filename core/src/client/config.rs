@@ -11,6 +11,7 @@
 //! assert_eq!(config.signature_version, SignatureVersionChoice::SigV4);
 //! ```
 
+use super::bounded;
 use super::transport::Timeouts;
 use crate::retry::RetryConfig;
 
@@ -96,16 +97,6 @@ impl Default for ClientConfig {
             disable_request_compression: false,
         }
     }
-}
-
-fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
-    let mut out = heapless::String::new();
-    for c in s.chars() {
-        if out.push(c).is_err() {
-            break;
-        }
-    }
-    out
 }
 
 impl ClientConfig {

@@ -83,6 +83,17 @@ pub use transport::{
 use crate::model::ServiceModel;
 use crate::retry::LegacyRules;
 
+/// `s` in a fixed-capacity string, cut at the last whole character that fits.
+pub(crate) fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
+    let mut out = heapless::String::new();
+    for c in s.chars() {
+        if out.push(c).is_err() {
+            break;
+        }
+    }
+    out
+}
+
 /// What a client needs of a compiled-in service: its tables, its endpoint
 /// rule set and its legacy retry rules (the models crate makes one per
 /// service).

@@ -311,16 +311,6 @@ impl crate::sigv4::Sink for UrlSink<'_> {
     }
 }
 
-fn bounded_code(code: &str) -> heapless::String<64> {
-    let mut s = heapless::String::new();
-    for c in code.chars() {
-        if s.push(c).is_err() {
-            break;
-        }
-    }
-    s
-}
-
 /// The `<Code>` element's text in an XML body, if there is one.
 fn xml_code(body: &[u8]) -> Option<&str> {
     let text = core::str::from_utf8(body).ok()?;
@@ -354,9 +344,9 @@ pub fn error_code_of(parser: &ResponseParser<'_>) -> Option<heapless::String<64>
         && body.trim_ascii_start().first() == Some(&b'<')
         && let Some(code) = xml_code(body)
     {
-        return Some(bounded_code(code));
+        return Some(super::bounded(code));
     }
-    Some(bounded_code(e.code))
+    Some(super::bounded(e.code))
 }
 
 /// Why a call failed.

@@ -289,7 +289,6 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         ws: Workspace<'w>,
     ) -> Result<CallOutput<'w>, CallError<'w>> {
         let model = self.entry.model;
-        let (op, custom) = self.operation(operation)?;
         let Workspace {
             request: req_buf,
             response: resp_buf,
@@ -297,11 +296,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             url: url_buf,
             scratch,
         } = ws;
-        let mut params = Params::new(model, model.input_of(op), input);
-        if let Some(prepare) = custom.and_then(|c| c.prepare) {
-            prepare(&mut params);
-        }
-        self.param_events(op, &mut params)?;
+        let (op, params) = self.params(operation, input)?;
         let (target, serialized) = self.prepare(
             op,
             &params,
@@ -413,7 +408,6 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         ws: Workspace<'w>,
     ) -> Result<&'w str, CallError<'w>> {
         let model = self.entry.model;
-        let (op, custom) = self.operation(operation)?;
         let Workspace {
             request: req_buf,
             headers: header_buf,
@@ -421,24 +415,13 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             scratch,
             ..
         } = ws;
-        let mut params = Params::new(model, model.input_of(op), input);
-        if let Some(prepare) = custom.and_then(|c| c.prepare) {
-            prepare(&mut params);
-        }
-        self.param_events(op, &mut params)?;
+        let (op, params) = self.params(operation, input)?;
         let (target, serialized) =
             self.prepare(op, &params, false, req_buf, url_buf, &mut *scratch)?;
         let url_text =
             core::str::from_utf8(url_buf.get(..target.used).unwrap_or(&[])).unwrap_or("");
         let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
-        let mut signer = if self.config.signature_version == SignatureVersionChoice::Unsigned
-            || op.is_unsigned()
-            || target.unsigned_by_endpoint
-        {
-            SignerChoice::Unsigned
-        } else {
-            SignerChoice::SigV4
-        };
+        let mut signer = self.default_signer(op, &target);
         self.emit(
             EventKind::ChooseSigner,
             op.name,
@@ -455,12 +438,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             signing_region: target.signing_region.as_str(),
             signing_name: target.signing_name.as_str(),
         };
-        let mut authority: heapless::String<300> = heapless::String::new();
-        let default_port = if target.scheme == "https" { 443 } else { 80 };
-        let _ = authority.push_str(host);
-        if let Some(p) = target.port.filter(|p| *p != default_port) {
-            let _ = write!(authority, ":{p}");
-        }
+        let authority = host_header(target.scheme, host, target.port);
         request
             .headers
             .set("host", &authority)
@@ -533,6 +511,36 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             .write_query_to(&mut out)
             .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
         Ok(out.finish())
+    }
+
+    /// Step 1 of a call: the operation `name` names (through a custom
+    /// operation, whose `prepare` runs first), and the input after the
+    /// parameter events.
+    fn params<'i>(
+        &self,
+        name: &str,
+        input: &'i dyn StructValue,
+    ) -> Result<(&'static Operation, Params<'i>), CallError<'static>> {
+        let model = self.entry.model;
+        let (op, custom) = self.operation(name)?;
+        let mut params = Params::new(model, model.input_of(op), input);
+        if let Some(prepare) = custom.and_then(|c| c.prepare) {
+            prepare(&mut params);
+        }
+        self.param_events(op, &mut params)?;
+        Ok((op, params))
+    }
+
+    /// The signer an attempt starts with, before `choose-signer`.
+    fn default_signer(&self, op: &Operation, target: &Target) -> SignerChoice {
+        if self.config.signature_version == SignatureVersionChoice::Unsigned
+            || op.is_unsigned()
+            || target.unsigned_by_endpoint
+        {
+            SignerChoice::Unsigned
+        } else {
+            SignerChoice::SigV4
+        }
     }
 
     /// The model operation `name` names, and the custom operation it came
@@ -636,13 +644,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                         if region.is_none() && builtins.endpoint.is_none() {
                             return Err(CallError::NoRegion);
                         }
-                        let mut m = heapless::String::new();
-                        for c in message.chars() {
-                            if m.push(c).is_err() {
-                                break;
-                            }
-                        }
-                        return Err(CallError::EndpointRule(m));
+                        return Err(CallError::EndpointRule(super::bounded(message)));
                     }
                 };
                 target.unsigned_by_endpoint = resolved.unsigned;
@@ -743,14 +745,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 EventData::RequestCreated(request),
             )
             .map_err(widen)?;
-            let mut signer = if self.config.signature_version == SignatureVersionChoice::Unsigned
-                || op.is_unsigned()
-                || target.unsigned_by_endpoint
-            {
-                SignerChoice::Unsigned
-            } else {
-                SignerChoice::SigV4
-            };
+            let mut signer = self.default_signer(op, target);
             self.emit(
                 EventKind::ChooseSigner,
                 op.name,
@@ -906,12 +901,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         sig_space: &mut [u8],
         stream: Option<&Streaming<'_>>,
     ) -> Result<Option<ChunkSigner>, CallError<'w>> {
-        let mut host: heapless::String<300> = heapless::String::new();
-        let default_port = if target.scheme == "https" { 443 } else { 80 };
-        let _ = host.push_str(request.host);
-        if let Some(p) = request.port.filter(|p| *p != default_port) {
-            let _ = write!(host, ":{p}");
-        }
+        let host = host_header(target.scheme, request.host, request.port);
         request
             .headers
             .set("Host", &host)
@@ -1085,6 +1075,16 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             Err(e) => Attempt::Failed(e),
         }
     }
+}
+
+/// The `Host` header for `host`: with the port when it is not the scheme's.
+fn host_header(scheme: &str, host: &str, port: Option<u16>) -> heapless::String<300> {
+    let mut out: heapless::String<300> = super::bounded(host);
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    if let Some(p) = port.filter(|p| *p != default_port) {
+        let _ = write!(out, ":{p}");
+    }
+    out
 }
 
 /// Handler errors carry no borrow; give them the call's lifetime.

@@ -10,6 +10,7 @@
 use core::fmt;
 
 use super::ServiceEntry;
+use super::bounded;
 use super::config::{ClientConfig, REGION_CAPACITY};
 use super::custom::CustomOperations;
 use super::data::EventData;
@@ -90,16 +91,6 @@ impl<C> fmt::Debug for Session<'_, C> {
             .field("handlers", &self.handlers)
             .finish()
     }
-}
-
-fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
-    let mut out = heapless::String::new();
-    for c in s.chars() {
-        if out.push(c).is_err() {
-            break;
-        }
-    }
-    out
 }
 
 impl<'a, C: ProvideCredentials> Session<'a, C> {
