@@ -1,9 +1,56 @@
 //! # stratus-transport-embassy
 //!
-//! stratus on microcontrollers. The transport over embassy-net and embedded-tls
-//! is not written yet; this crate currently only re-exports the core so the
-//! workspace layout is in place.
+//! stratus on microcontrollers: an async [`Transport`](stratus_core::client::Transport)
+//! over an embassy-net TCP socket, with TLS 1.3 through embedded-tls, and
+//! [`EmbassyClock`] for the pipeline's wall time and timers. `no_std`, no
+//! heap: every buffer is sized at compile time ([`Resources`]) and lent by
+//! the caller.
+//!
+//! HTTP/1.1 is `stratus_core::http`'s: the head from `write_head`, the
+//! response read by `ResponseReader` in the caller's response buffer.
+//!
+//! ```no_run
+//! use embassy_net::Stack;
+//! use stratus_core::client::{Buffers, Client, ClientConfig};
+//! use stratus_core::credentials::{Credentials, StaticCredentials};
+//! use stratus_transport_embassy::tls::{TlsSettings, Trust};
+//! use stratus_transport_embassy::{EmbassyClock, EmbassyTransport, Resources};
+//!
+//! // The CA that signed the endpoint's certificate (DER), e.g. Amazon Root CA 3.
+//! static CA: &[u8] = &[];
+//!
+//! async fn put(stack: Stack<'static>, rng: impl rand_core::RngCore + rand_core::CryptoRng,
+//!              entry: &'static stratus_core::client::ServiceEntry,
+//!              input: &dyn stratus_core::model::StructValue) {
+//!     // Socket windows of 4 KiB, TLS records up to 16 KiB in, 4 KiB out.
+//!     let mut resources: Resources<4096, 4096, 16640, 4096> = Resources::new();
+//!     let transport = EmbassyTransport::new(stack, &mut resources, rng)
+//!         .with_tls(TlsSettings::new(Trust::Ca(CA)));
+//!     let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
+//!     let client = Client::new(entry, ClientConfig::default().region("eu-west-1"),
+//!                              &transport, &creds, EmbassyClock::new());
+//!     let mut bufs: Buffers<2048, 4096> = Buffers::new();
+//!     match client.call("PutRecord", input, bufs.workspace()).await {
+//!         Ok(out) => { let _status = out.status(); }
+//!         Err(_e) => { /* a typed error: transport, service, … */ }
+//!     }
+//! }
+//! ```
+//!
+//! With the `defmt` feature, connection events (host, port, error kinds —
+//! never headers, bodies or keys) are logged through defmt; without it,
+//! nothing is logged.
 #![no_std]
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod fmt;
+
+mod clock;
+mod der;
+pub mod tls;
+mod transport;
+
+pub use clock::EmbassyClock;
 pub use stratus_core as core;
+pub use transport::{EmbassyTransport, MAX_HOST, Resources, Stats};

@@ -1,0 +1,619 @@
+//! [`EmbassyTransport`]: HTTP/1.1 over an embassy-net TCP socket, with TLS
+//! 1.3 through embedded-tls. See the [crate docs](crate) for an example.
+
+use core::cell::Cell;
+use core::future::Future;
+
+use embassy_net::dns::DnsQueryType;
+use embassy_net::tcp::{ConnectError, State, TcpSocket};
+use embassy_net::{IpAddress, Stack};
+use embassy_sync::blocking_mutex::raw::NoopRawMutex;
+use embassy_sync::mutex::Mutex;
+use embassy_time::{Duration, with_timeout};
+use embedded_io_async::Write as _;
+use embedded_tls::{TlsConfig, TlsConnection, TlsContext, TlsError};
+use rand_core::{CryptoRng, RngCore};
+use stratus_core::client::{
+    CertificateError, HttpRequest, RawResponse, Timeouts, Transport, TransportError,
+};
+use stratus_core::format::SliceSink;
+use stratus_core::http::{
+    BodyEncoder, BodySource, Finished, Limit, ReadError, ResponseReader, Step, write_head,
+    write_streaming_head,
+};
+
+use crate::fmt::{debug, warning};
+use crate::tls::{Provider, Suite, TlsSettings, Verifier, tls_error};
+
+/// Longest host name the transport connects to (DNS allows 253).
+pub const MAX_HOST: usize = 253;
+
+/// How long closing a socket may wait for its last segment to leave.
+const CLOSE_MS: u64 = 1_000;
+
+/// The memory a transport works in, sized at compile time: `RX` and `TX`
+/// bytes for the TCP socket's receive and send windows, `TLS_RX` and
+/// `TLS_TX` for embedded-tls's record buffers.
+///
+/// `TLS_RX` must hold the largest record the server sends: 16 640 bytes
+/// (16 KiB of data plus overhead) unless the server is known to send less.
+/// `TLS_TX` must hold one record the transport writes (at least 256 bytes;
+/// larger writes are split) and, being the larger of the two if so, the
+/// handshake. A plain-HTTP-only transport can take `TLS_RX = TLS_TX = 0`.
+///
+/// Put it in a `static` (e.g. through `static_cell`) or in a task's state:
+/// it is large.
+#[derive(Debug)]
+pub struct Resources<const RX: usize, const TX: usize, const TLS_RX: usize, const TLS_TX: usize> {
+    socket_rx: [u8; RX],
+    socket_tx: [u8; TX],
+    tls_rx: [u8; TLS_RX],
+    tls_tx: [u8; TLS_TX],
+}
+
+impl<const RX: usize, const TX: usize, const TLS_RX: usize, const TLS_TX: usize> Default
+    for Resources<RX, TX, TLS_RX, TLS_TX>
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const RX: usize, const TX: usize, const TLS_RX: usize, const TLS_TX: usize>
+    Resources<RX, TX, TLS_RX, TLS_TX>
+{
+    /// Zeroed buffers.
+    pub const fn new() -> Self {
+        Resources {
+            socket_rx: [0; RX],
+            socket_tx: [0; TX],
+            tls_rx: [0; TLS_RX],
+            tls_tx: [0; TLS_TX],
+        }
+    }
+}
+
+/// Where the open plain-HTTP connection goes.
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct Route {
+    host: heapless::String<MAX_HOST>,
+    port: u16,
+}
+
+struct Inner<'a, R> {
+    socket: TcpSocket<'a>,
+    tls_rx: &'a mut [u8],
+    tls_tx: &'a mut [u8],
+    rng: R,
+    /// The plain-HTTP connection kept open for the next request.
+    idle: Option<Route>,
+}
+
+/// Counts of what the transport did, for tests and diagnostics.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Stats {
+    /// TCP connections opened.
+    pub connections: u32,
+    /// TLS handshakes completed.
+    pub handshakes: u32,
+    /// Requests sent on a connection kept from an earlier request.
+    pub reused: u32,
+}
+
+/// An HTTP/1.1 transport over embassy-net, with TLS 1.3 through
+/// embedded-tls. One request at a time (concurrent calls wait their turn).
+///
+/// * Host names are looked up with the stack's DNS (`Stack::dns_query`, A
+///   records); IPv4 literals are used as they are (IPv6 with the `ipv6`
+///   feature).
+/// * `http` connections are kept open for the next request to the same host
+///   and port when the response allows it (HTTP/1.1 keep-alive, a known body
+///   end); a kept connection the server closed meanwhile is replaced once,
+///   transparently, for bodies held in memory.
+/// * `https` needs [`TlsSettings`] ([`with_tls`](Self::with_tls)); without
+///   them an `https` request is [`TransportError::Unsupported`]. The server is
+///   always verified ([`crate::tls`]). Each `https` request runs on its own
+///   TLS session: embedded-tls's connection borrows its record buffers for
+///   its whole life and gives them back only when dropped, so a session
+///   cannot outlive the call that lent them.
+/// * `HttpRequest::timeouts`: `connect_ms` bounds the DNS look-up and the TCP
+///   connect ([`TransportError::ConnectTimeout`]); `read_ms` bounds the TLS
+///   handshake and each read or write ([`TransportError::ReadTimeout`]);
+///   `0` is no limit.
+/// * The request head is written into the response buffer before it is
+///   sent (the buffer is free until the response comes), so no other buffer
+///   is needed; a head that does not fit is [`TransportError::Unsupported`].
+pub struct EmbassyTransport<'a, R> {
+    stack: Stack<'a>,
+    tls: Option<TlsSettings<'a>>,
+    inner: Mutex<NoopRawMutex, Inner<'a, R>>,
+    stats: Cell<Stats>,
+}
+
+impl<R> core::fmt::Debug for EmbassyTransport<'_, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EmbassyTransport")
+            .field("tls", &self.tls)
+            .field("stats", &self.stats.get())
+            .finish()
+    }
+}
+
+/// What follows the head on the wire.
+enum Body<'b> {
+    Bytes(&'b [u8]),
+    Source(&'b mut dyn BodySource),
+}
+
+impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
+    /// A plain-HTTP transport on `stack`, working in `resources`; `rng`
+    /// (a hardware RNG on a device) seeds TLS key exchanges once TLS is set.
+    pub fn new<const RX: usize, const TX: usize, const TLS_RX: usize, const TLS_TX: usize>(
+        stack: Stack<'a>,
+        resources: &'a mut Resources<RX, TX, TLS_RX, TLS_TX>,
+        rng: R,
+    ) -> Self {
+        let Resources {
+            socket_rx,
+            socket_tx,
+            tls_rx,
+            tls_tx,
+        } = resources;
+        let mut socket = TcpSocket::new(stack, socket_rx, socket_tx);
+        socket.set_nagle_enabled(false);
+        EmbassyTransport {
+            stack,
+            tls: None,
+            inner: Mutex::new(Inner {
+                socket,
+                tls_rx,
+                tls_tx,
+                rng,
+                idle: None,
+            }),
+            stats: Cell::new(Stats::default()),
+        }
+    }
+
+    /// Speaks `https` too, verifying servers as `settings` says.
+    pub fn with_tls(mut self, settings: TlsSettings<'a>) -> Self {
+        self.tls = Some(settings);
+        self
+    }
+
+    /// What the transport did so far.
+    pub fn stats(&self) -> Stats {
+        self.stats.get()
+    }
+
+    /// Whether a plain-HTTP connection is held open for reuse.
+    pub fn has_idle_connection(&self) -> bool {
+        self.inner.try_lock().is_ok_and(|i| i.idle.is_some())
+    }
+
+    /// Closes the connection held for reuse, if any.
+    pub async fn close_idle(&self) {
+        let mut inner = self.inner.lock().await;
+        inner.idle = None;
+        close(&mut inner.socket).await;
+    }
+
+    fn count(&self, f: impl FnOnce(&mut Stats)) {
+        let mut s = self.stats.get();
+        f(&mut s);
+        self.stats.set(s);
+    }
+
+    async fn exchange(
+        &self,
+        request: &HttpRequest<'_>,
+        mut body: Body<'_>,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        let secure = if request.scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if request.scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return Err(TransportError::Unsupported);
+        };
+        let host = bare_host(request.host);
+        let route = Route {
+            host: heapless::String::try_from(host).map_err(|_| TransportError::Unsupported)?,
+            port: request.port.unwrap_or(if secure { 443 } else { 80 }),
+        };
+        let mut guard = self.inner.lock().await;
+        let inner = &mut *guard;
+        if secure {
+            let settings = self.tls.as_ref().ok_or(TransportError::Unsupported)?;
+            self.secure(inner, settings, request, &route, &mut body, buf)
+                .await
+        } else {
+            self.plain(inner, request, route, &mut body, buf).await
+        }
+    }
+
+    async fn plain(
+        &self,
+        inner: &mut Inner<'a, R>,
+        request: &HttpRequest<'_>,
+        route: Route,
+        body: &mut Body<'_>,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        let replayable = matches!(body, Body::Bytes(_));
+        let mut reused = inner.idle.take().is_some_and(|r| r == route)
+            && inner.socket.state() == State::Established
+            && !inner.socket.can_recv();
+        if reused {
+            self.count(|s| s.reused += 1);
+            debug!(
+                "reusing the connection to {}:{}",
+                route.host.as_str(),
+                route.port
+            );
+        } else {
+            self.connect(&mut inner.socket, &route, request.timeouts)
+                .await?;
+        }
+        loop {
+            let head = head_into(request, body, buf)?;
+            match attempt(&mut inner.socket, head, body, buf, request).await {
+                Ok((response, done)) => {
+                    if done.reusable {
+                        inner.idle = Some(route);
+                    } else {
+                        close(&mut inner.socket).await;
+                    }
+                    return Ok(response);
+                }
+                // The server closed a kept connection before answering:
+                // once, on a new one.
+                Err((TransportError::ConnectionClosed, false)) if reused && replayable => {
+                    debug!("kept connection closed by the server; reconnecting");
+                    self.connect(&mut inner.socket, &route, request.timeouts)
+                        .await?;
+                    reused = false;
+                }
+                Err((e, _)) => {
+                    abort(&mut inner.socket).await;
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    async fn secure(
+        &self,
+        inner: &mut Inner<'a, R>,
+        settings: &TlsSettings<'a>,
+        request: &HttpRequest<'_>,
+        route: &Route,
+        body: &mut Body<'_>,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        inner.idle = None;
+        let t = request.timeouts;
+        self.connect(&mut inner.socket, route, t).await?;
+        let host = route.host.as_str();
+        let by_name = !is_ip_literal(host);
+        let mut config = TlsConfig::new();
+        if by_name {
+            config = config.with_server_name(host);
+        }
+        let mut provider = Provider {
+            rng: &mut inner.rng,
+            verifier: Verifier::new(settings.trust, host),
+            identity: settings.identity.as_ref(),
+            cert_requested: false,
+        };
+        let result = {
+            let mut tls: TlsConnection<'_, _, Suite> =
+                TlsConnection::new(&mut inner.socket, inner.tls_rx, inner.tls_tx);
+            let opened = limit(t.read_ms, tls.open(TlsContext::new(&config, &mut provider))).await;
+            match opened {
+                None => Err(TransportError::ReadTimeout),
+                Some(Err(e)) => {
+                    let e = tls_error(e, provider.verifier.failed);
+                    warning!("TLS handshake with {} failed: {}", host, e);
+                    Err(e)
+                }
+                Some(Ok(())) => {
+                    self.count(|s| s.handshakes += 1);
+                    let mut conn = TlsConn {
+                        tls,
+                        refused_hint: provider.cert_requested,
+                    };
+                    match head_into(request, body, buf) {
+                        Err(e) => Err(e),
+                        Ok(head) => match attempt(&mut conn, head, body, buf, request).await {
+                            Ok((response, _)) => {
+                                // close_notify; the server may already be gone.
+                                let _ = limit(t.read_ms, conn.tls.close()).await;
+                                Ok(response)
+                            }
+                            Err((e, _)) => Err(e),
+                        },
+                    }
+                }
+            }
+        };
+        match result {
+            Ok(_) => close(&mut inner.socket).await,
+            Err(_) => abort(&mut inner.socket).await,
+        }
+        result
+    }
+
+    /// Connects `socket` to `route` (after closing what it had open).
+    async fn connect(
+        &self,
+        socket: &mut TcpSocket<'a>,
+        route: &Route,
+        t: Timeouts,
+    ) -> Result<(), TransportError> {
+        abort(socket).await;
+        let stack = self.stack;
+        let host = route.host.as_str();
+        let connecting = async {
+            let addr = resolve(stack, host).await?;
+            socket
+                .connect((addr, route.port))
+                .await
+                .map_err(|e| match e {
+                    ConnectError::TimedOut => TransportError::ConnectTimeout,
+                    ConnectError::ConnectionReset
+                    | ConnectError::NoRoute
+                    | ConnectError::InvalidState => TransportError::Connect,
+                })
+        };
+        let result = limit(t.connect_ms, connecting)
+            .await
+            .unwrap_or(Err(TransportError::ConnectTimeout));
+        match result {
+            Ok(()) => {
+                self.count(|s| s.connections += 1);
+                debug!("connected to {}:{}", host, route.port);
+                Ok(())
+            }
+            Err(e) => {
+                warning!("connecting to {}:{} failed: {}", host, route.port, e);
+                abort(socket).await;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl<R: RngCore + CryptoRng> Transport for EmbassyTransport<'_, R> {
+    async fn send(
+        &self,
+        request: &HttpRequest<'_>,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        self.exchange(request, Body::Bytes(request.body), buf).await
+    }
+
+    async fn send_body(
+        &self,
+        request: &HttpRequest<'_>,
+        body: &mut dyn BodySource,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        self.exchange(request, Body::Source(body), buf).await
+    }
+}
+
+/// The host without IPv6 brackets.
+fn bare_host(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
+fn is_ip_literal(host: &str) -> bool {
+    host.parse::<core::net::IpAddr>().is_ok()
+}
+
+/// The address of `host`: a literal as it is, a name through DNS.
+async fn resolve(stack: Stack<'_>, host: &str) -> Result<IpAddress, TransportError> {
+    match host.parse::<core::net::IpAddr>() {
+        Ok(core::net::IpAddr::V4(v4)) => return Ok(IpAddress::Ipv4(v4)),
+        #[cfg(feature = "ipv6")]
+        Ok(core::net::IpAddr::V6(v6)) => return Ok(IpAddress::Ipv6(v6)),
+        #[cfg(not(feature = "ipv6"))]
+        Ok(core::net::IpAddr::V6(_)) => return Err(TransportError::Unsupported),
+        Err(_) => {}
+    }
+    let found = stack
+        .dns_query(host, DnsQueryType::A)
+        .await
+        .map_err(|_| TransportError::Connect)?;
+    found.first().copied().ok_or(TransportError::Connect)
+}
+
+/// Runs `f` for at most `ms` milliseconds (`0`: no limit); `None` when the
+/// time ran out.
+async fn limit<F: Future>(ms: u32, f: F) -> Option<F::Output> {
+    if ms == 0 {
+        Some(f.await)
+    } else {
+        with_timeout(Duration::from_millis(u64::from(ms)), f)
+            .await
+            .ok()
+    }
+}
+
+/// Closes gracefully (FIN) and lets the last segment leave.
+async fn close(socket: &mut TcpSocket<'_>) {
+    if socket.state() != State::Closed {
+        socket.close();
+        let _ = with_timeout(Duration::from_millis(CLOSE_MS), socket.flush()).await;
+    }
+}
+
+/// Drops the connection at once (RST) so the socket can connect again.
+async fn abort(socket: &mut TcpSocket<'_>) {
+    if socket.state() != State::Closed {
+        socket.abort();
+        let _ = with_timeout(Duration::from_millis(CLOSE_MS), socket.flush()).await;
+    }
+}
+
+/// Writes the request head into `buf`; its length.
+fn head_into(
+    request: &HttpRequest<'_>,
+    body: &Body<'_>,
+    buf: &mut [u8],
+) -> Result<usize, TransportError> {
+    let mut sink = SliceSink::new(buf);
+    let written = match body {
+        Body::Bytes(bytes) => {
+            let sent = HttpRequest {
+                body: bytes,
+                ..*request
+            };
+            write_head(&sent, &mut sink)
+        }
+        Body::Source(source) => {
+            write_streaming_head(request, BodyEncoder::framing_of(&**source), &mut sink)
+        }
+    };
+    written.map_err(|_| TransportError::Unsupported)?;
+    Ok(sink.len())
+}
+
+/// Byte I/O of one connection, failures already as the pipeline's.
+trait Conn {
+    /// `Ok(0)` at the end of the stream.
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError>;
+    async fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError>;
+    async fn flush(&mut self) -> Result<(), TransportError>;
+}
+
+impl Conn for TcpSocket<'_> {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError> {
+        TcpSocket::read(self, buf)
+            .await
+            .map_err(|_| TransportError::ConnectionClosed)
+    }
+
+    async fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
+        embedded_io_async::Write::write_all(self, bytes)
+            .await
+            .map_err(|_| TransportError::ConnectionClosed)
+    }
+
+    async fn flush(&mut self) -> Result<(), TransportError> {
+        TcpSocket::flush(self)
+            .await
+            .map_err(|_| TransportError::ConnectionClosed)
+    }
+}
+
+/// A TLS session over the transport's socket.
+struct TlsConn<'c, 's> {
+    tls: TlsConnection<'c, &'c mut TcpSocket<'s>, Suite>,
+    /// The server asked for a client certificate: an alert on the first
+    /// read is its refusal of ours (TLS 1.3 sends it after the handshake).
+    refused_hint: bool,
+}
+
+impl TlsConn<'_, '_> {
+    fn error(&self, e: TlsError) -> TransportError {
+        match e {
+            TlsError::InternalError if self.refused_hint => {
+                TransportError::Certificate(CertificateError::Refused)
+            }
+            other => tls_error(other, None),
+        }
+    }
+}
+
+impl Conn for TlsConn<'_, '_> {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError> {
+        match self.tls.read(buf).await {
+            Ok(n) => Ok(n),
+            // close_notify, or the socket's end without one: the end of the
+            // stream (the response reader tells a cut response).
+            Err(TlsError::ConnectionClosed | TlsError::IoError) => Ok(0),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    async fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
+        match self.tls.write_all(bytes).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    async fn flush(&mut self) -> Result<(), TransportError> {
+        match self.tls.flush().await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+}
+
+/// A response reader's error as the pipeline sees it.
+fn read_error(e: ReadError) -> TransportError {
+    match e {
+        ReadError::TooLarge(Limit::Buffer | Limit::Headers) => TransportError::ResponseTooLarge,
+        ReadError::NoResponse | ReadError::Truncated => TransportError::ConnectionClosed,
+        ReadError::Malformed(_)
+        | ReadError::BadChunk
+        | ReadError::BadContentLength
+        | ReadError::Misuse => TransportError::Malformed,
+    }
+}
+
+/// Sends the head (`buf[..head]`) and the body, then reads the whole
+/// response into `buf`. On failure, also says whether any response byte had
+/// come.
+async fn attempt<C: Conn>(
+    conn: &mut C,
+    head: usize,
+    body: &mut Body<'_>,
+    buf: &mut [u8],
+    request: &HttpRequest<'_>,
+) -> Result<(RawResponse, Finished), (TransportError, bool)> {
+    let t = request.timeouts.read_ms;
+    let fail = |e| (e, false);
+    let timed = |r: Option<Result<(), TransportError>>| {
+        r.unwrap_or(Err(TransportError::ReadTimeout)).map_err(fail)
+    };
+    timed(limit(t, conn.write_all(&buf[..head])).await)?;
+    match body {
+        Body::Bytes(bytes) => timed(limit(t, conn.write_all(bytes)).await)?,
+        Body::Source(source) => {
+            // The head is out: the buffer holds body pieces now.
+            let mut encoder = BodyEncoder::new(BodyEncoder::framing_of(&**source));
+            while let Some(piece) = encoder
+                .next(&mut **source, buf)
+                .map_err(|_| fail(TransportError::Body))?
+            {
+                timed(limit(t, conn.write_all(piece)).await)?;
+            }
+        }
+    }
+    timed(limit(t, conn.flush()).await)?;
+
+    let mut reader = ResponseReader::new(request.method);
+    loop {
+        let step = reader.next(buf);
+        let step = step.map_err(|e| (read_error(e), reader.received_any()))?;
+        match step {
+            Step::Read(r) => {
+                let got = limit(t, conn.read(&mut buf[r.start..r.end])).await;
+                let n = got
+                    .unwrap_or(Err(TransportError::ReadTimeout))
+                    .map_err(|e| (e, reader.received_any()))?;
+                reader.filled(n);
+            }
+            Step::Head | Step::Data(_) => {}
+            Step::Done(done) => return Ok((reader.into_response(), done)),
+        }
+    }
+}
