@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod moto;
+pub mod netns;
 pub mod pipeline;
 
 use std::path::{Path, PathBuf};

@@ -148,6 +148,83 @@ impl Moto {
         })
     }
 
+    /// Starts a signature-checking server speaking TLS with `tls`'s
+    /// certificate, listening on `bind`: an address of the network
+    /// namespace this process runs in (a TAP device's kernel side), not
+    /// loopback. The endpoint names `host` (which the certificate must name,
+    /// and the client must resolve to `bind`); the setup script connects by
+    /// address, so the certificate must also hold `bind` as an IP SAN.
+    pub fn start_in_netns(
+        bind: std::net::IpAddr,
+        host: &str,
+        tls: &MotoTls,
+    ) -> Result<Moto, String> {
+        let port = TcpListener::bind((bind, 0))
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| format!("no free port on {bind}: {e}"))?;
+        let mut child = Command::new(moto_server())
+            .args(["-H", &bind.to_string(), "-p", &port.to_string()])
+            .arg("-c")
+            .arg(&tls.cert)
+            .arg("-k")
+            .arg(&tls.key)
+            .env("INITIAL_NO_AUTH_ACTION_COUNT", "4")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start moto_server (run `cargo xtask setup`): {e}"))?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect((bind, port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("moto_server exited ({status})"));
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "moto_server did not listen on {bind}:{port} within 60 s"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let by_address = format!("https://{bind}:{port}");
+        let out = crate::python()
+            .arg(crate::workspace_root().join("tests/oracle/moto_setup.py"))
+            .arg(&by_address)
+            .env("STRATUS_MOTO_CA", &tls.ca)
+            .output();
+        let key = match out {
+            Ok(out) if out.status.success() => {
+                serde_json::from_slice::<serde_json::Value>(&out.stdout)
+                    .map_err(|e| format!("moto setup printed no key: {e}"))
+            }
+            Ok(out) => Err(format!(
+                "moto setup failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )),
+            Err(e) => Err(format!("moto setup did not run: {e}")),
+        };
+        let key = match key {
+            Ok(key) => key,
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
+        };
+        let field = |k: &str| key[k].as_str().map(str::to_string).unwrap_or_default();
+        Ok(Moto {
+            child,
+            port,
+            endpoint: format!("https://{host}:{port}"),
+            access_key_id: field("AccessKeyId"),
+            secret_access_key: field("SecretAccessKey"),
+        })
+    }
+
     /// Runs `python3 -c script` with this server's endpoint and key in the
     /// environment (`STRATUS_MOTO_ENDPOINT`, `AWS_ACCESS_KEY_ID`,
     /// `AWS_SECRET_ACCESS_KEY`), for checks done with boto3.
