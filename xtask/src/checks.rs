@@ -66,6 +66,17 @@ const CARGO_CHECKS: &[CargoCheck] = &[
             "thumbv7em-none-eabihf",
         ],
     },
+    // The NUCLEO-F767ZI firmware (its own workspace) with and without stratus,
+    // in release for thumbv7em-none-eabihf; prints the size table.
+    CargoCheck {
+        name: "firmware, thumbv7em-none-eabihf, size",
+        args: &[
+            "run",
+            "--quiet",
+            "--manifest-path",
+            "transport-embassy/firmware/size-report/Cargo.toml",
+        ],
+    },
     // Unit, integration and doc tests of every member; the features are unified,
     // so the core is built here with `std` (the tests crate asks for it).
     // `--show-output` puts what passing tests print (the conformance suites'
