@@ -42,13 +42,14 @@ use stratus_core::client::{
     TransportError,
 };
 use stratus_core::credentials::{Credentials, StaticCredentials};
+use stratus_core::http::SliceSource;
 use stratus_core::retry::{RetryConfig, RetryMode};
 use stratus_core::time::UnixTime;
 use stratus_models::iot_data::types::PublishRequest;
 use stratus_models::kinesis::types::{CreateStreamInput, PutRecordInput};
 use stratus_tests::moto::{Moto, MotoTls};
 use stratus_tests::netns::{CHILD_ENV, Netns};
-use stratus_transport_embassy::tls::{TlsSettings, Trust};
+use stratus_transport_embassy::tls::{ClientIdentity, TlsSettings, Trust};
 use stratus_transport_embassy::{EmbassyClock, EmbassyTransport, Resources};
 
 const TAP: &str = "tap0";
@@ -219,7 +220,9 @@ fn run_device<T: Send + 'static>(
     + 'static,
 ) -> T {
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
+    // Debug builds of the handshake and the pipeline want a deep stack.
+    let thread = std::thread::Builder::new().stack_size(64 << 20);
+    let _ = thread.spawn(move || {
         let device = TunTapDevice::new(TAP).expect("the TAP device opens");
         let mut ip = StaticConfigV4 {
             address: Ipv4Cidr::new(DEVICE_IP, 24),
@@ -546,14 +549,29 @@ fn plain_server(behaviour: Behaviour) -> (u16, Arc<AtomicU32>) {
     (port, accepted)
 }
 
-/// A TLS 1.3 server (rustls) on 10.42.0.1 showing `leaf`; its port.
-fn tls_server(leaf: &Leaf, behaviour: Behaviour) -> u16 {
+/// A TLS 1.3 server (rustls) on 10.42.0.1 showing `leaf`; its port. With
+/// `client_ca`, it wants a client certificate signed by that CA (DER).
+fn tls_server(leaf: &Leaf, behaviour: Behaviour, client_ca: Option<&[u8]>) -> u16 {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13])
-        .unwrap()
-        .with_no_client_auth()
+        .unwrap();
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(CertificateDer::from(ca.to_vec())).unwrap();
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .unwrap();
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
         .with_single_cert(
             vec![CertificateDer::from(leaf.der.clone())],
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf.key_der.clone())),
@@ -636,11 +654,13 @@ fn embassy_tap_faults() {
     let (expired, _, _) = pki.leaf(&[MOTO_NAME], Some((2020, 1, 1)));
     let (valid, _, _) = pki.leaf(&[MOTO_NAME], None);
     let ports = [
-        tls_server(&foreign, Behaviour::Answer),
-        tls_server(&misnamed, Behaviour::Answer),
-        tls_server(&expired, Behaviour::Answer),
-        tls_server(&valid, Behaviour::CloseMidResponse),
+        tls_server(&foreign, Behaviour::Answer, None),
+        tls_server(&misnamed, Behaviour::Answer, None),
+        tls_server(&expired, Behaviour::Answer, None),
+        tls_server(&valid, Behaviour::CloseMidResponse, None),
+        tls_server(&valid, Behaviour::Answer, Some(&pki.ca_der())),
     ];
+    let (device, _, _) = pki.leaf(&["device-1.stratus.test"], None);
     let (cut_port, _) = plain_server(Behaviour::CloseMidResponse);
     let (silent_port, _) = plain_server(Behaviour::Silent);
     let (keep_port, keep_accepted) = plain_server(Behaviour::Answer);
@@ -654,132 +674,170 @@ fn embassy_tap_faults() {
     let (key_id, secret) = (moto.access_key_id.clone(), moto.secret_access_key.clone());
     let moto_pin = moto_leaf.spki_sha256;
 
-    let (faults, reuse) = run_device(Duration::from_secs(600), move |stack, tx| {
-        Box::pin(async move {
-            // The wall time, as SNTP would give it: certificate dates count.
-            EmbassyClock::new().set_unix_time(UnixTime::from_secs(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_secs(),
-            ));
-            let creds =
-                StaticCredentials::new(Credentials::new(&key_id, &secret, None, None).unwrap());
-            let mut resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
-            let transport = EmbassyTransport::new(stack, &mut *resources, OsRng)
-                .with_tls(TlsSettings::new(Trust::Ca(ca)));
-            let mut pinned_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
-            let pinned = EmbassyTransport::new(stack, &mut *pinned_resources, OsRng)
-                .with_tls(TlsSettings::new(Trust::PinnedKey(moto_pin)));
-            let quick = Timeouts {
-                connect_ms: 1_500,
-                read_ms: 1_500,
-            };
-            let normal = Timeouts::default();
-            let mut faults = Vec::new();
-            let mut check = async |name, expected, got, on: &EmbassyTransport<'_, OsRng>| {
-                let next_call = put_record(on, &creds, &endpoint, b"after a fault").await;
-                faults.push(Fault {
-                    name,
-                    expected,
+    let (faults, mtls_report, streamed, reuse) =
+        run_device(Duration::from_secs(600), move |stack, tx| {
+            Box::pin(async move {
+                // The wall time, as SNTP would give it: certificate dates count.
+                EmbassyClock::new().set_unix_time(UnixTime::from_secs(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .as_secs(),
+                ));
+                let creds =
+                    StaticCredentials::new(Credentials::new(&key_id, &secret, None, None).unwrap());
+                let mut resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+                let transport = EmbassyTransport::new(stack, &mut *resources, OsRng)
+                    .with_tls(TlsSettings::new(Trust::Ca(ca)));
+                let mut pinned_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+                let pinned = EmbassyTransport::new(stack, &mut *pinned_resources, OsRng)
+                    .with_tls(TlsSettings::new(Trust::PinnedKey(moto_pin)));
+                let quick = Timeouts {
+                    connect_ms: 1_500,
+                    read_ms: 1_500,
+                };
+                let normal = Timeouts::default();
+                let mut faults = Vec::new();
+                let mut check = async |name, expected, got, on: &EmbassyTransport<'_, OsRng>| {
+                    let next_call = put_record(on, &creds, &endpoint, b"after a fault").await;
+                    faults.push(Fault {
+                        name,
+                        expected,
+                        got,
+                        next_call,
+                    });
+                };
+                let cert = |kind| Err(TransportError::Certificate(kind));
+
+                let got = get(&transport, "https", MOTO_NAME, ports[0], normal).await;
+                check(
+                    "certificate from another CA",
+                    cert(CertificateError::UnknownIssuer),
                     got,
-                    next_call,
-                });
-            };
-            let cert = |kind| Err(TransportError::Certificate(kind));
+                    &transport,
+                )
+                .await;
+                let got = get(&pinned, "https", MOTO_NAME, ports[0], normal).await;
+                check(
+                    "wrong pinned key",
+                    cert(CertificateError::UnknownIssuer),
+                    got,
+                    &pinned,
+                )
+                .await;
+                let got = get(&transport, "https", MOTO_NAME, ports[1], normal).await;
+                check(
+                    "certificate for another name",
+                    cert(CertificateError::NameMismatch),
+                    got,
+                    &transport,
+                )
+                .await;
+                let got = get(&transport, "https", MOTO_NAME, ports[2], normal).await;
+                check(
+                    "expired certificate",
+                    cert(CertificateError::Expired),
+                    got,
+                    &transport,
+                )
+                .await;
+                let got = get(&transport, "https", MOTO_NAME, ports[3], normal).await;
+                check(
+                    "TLS server closes mid-response",
+                    Err(TransportError::ConnectionClosed),
+                    got,
+                    &transport,
+                )
+                .await;
+                let got = get(&transport, "http", MOTO_NAME, cut_port, normal).await;
+                check(
+                    "server closes mid-response",
+                    Err(TransportError::ConnectionClosed),
+                    got,
+                    &transport,
+                )
+                .await;
+                let got = get(&transport, "http", MOTO_NAME, silent_port, quick).await;
+                check(
+                    "server never answers",
+                    Err(TransportError::ReadTimeout),
+                    got,
+                    &transport,
+                )
+                .await;
+                let got = get(&transport, "http", "10.42.0.99", 80, quick).await;
+                check(
+                    "nobody at the address",
+                    Err(TransportError::ConnectTimeout),
+                    got,
+                    &transport,
+                )
+                .await;
+                let got = get(&transport, "http", MOTO_NAME, closed_port, normal).await;
+                check("closed port", Err(TransportError::Connect), got, &transport).await;
+                let got = get(&transport, "http", "nowhere.stratus.test", 80, normal).await;
+                check(
+                    "unknown name",
+                    Err(TransportError::Connect),
+                    got,
+                    &transport,
+                )
+                .await;
 
-            let got = get(&transport, "https", MOTO_NAME, ports[0], normal).await;
-            check(
-                "certificate from another CA",
-                cert(CertificateError::UnknownIssuer),
-                got,
-                &transport,
-            )
-            .await;
-            let got = get(&pinned, "https", MOTO_NAME, ports[0], normal).await;
-            check(
-                "wrong pinned key",
-                cert(CertificateError::UnknownIssuer),
-                got,
-                &pinned,
-            )
-            .await;
-            let got = get(&transport, "https", MOTO_NAME, ports[1], normal).await;
-            check(
-                "certificate for another name",
-                cert(CertificateError::NameMismatch),
-                got,
-                &transport,
-            )
-            .await;
-            let got = get(&transport, "https", MOTO_NAME, ports[2], normal).await;
-            check(
-                "expired certificate",
-                cert(CertificateError::Expired),
-                got,
-                &transport,
-            )
-            .await;
-            let got = get(&transport, "https", MOTO_NAME, ports[3], normal).await;
-            check(
-                "TLS server closes mid-response",
-                Err(TransportError::ConnectionClosed),
-                got,
-                &transport,
-            )
-            .await;
-            let got = get(&transport, "http", MOTO_NAME, cut_port, normal).await;
-            check(
-                "server closes mid-response",
-                Err(TransportError::ConnectionClosed),
-                got,
-                &transport,
-            )
-            .await;
-            let got = get(&transport, "http", MOTO_NAME, silent_port, quick).await;
-            check(
-                "server never answers",
-                Err(TransportError::ReadTimeout),
-                got,
-                &transport,
-            )
-            .await;
-            let got = get(&transport, "http", "10.42.0.99", 80, quick).await;
-            check(
-                "nobody at the address",
-                Err(TransportError::ConnectTimeout),
-                got,
-                &transport,
-            )
-            .await;
-            let got = get(&transport, "http", MOTO_NAME, closed_port, normal).await;
-            check("closed port", Err(TransportError::Connect), got, &transport).await;
-            let got = get(&transport, "http", "nowhere.stratus.test", 80, normal).await;
-            check(
-                "unknown name",
-                Err(TransportError::Connect),
-                got,
-                &transport,
-            )
-            .await;
+                drop(check);
 
-            // Keep-alive: five requests, one connection.
-            let before = transport.stats();
-            let mut statuses = Vec::new();
-            for _ in 0..5 {
-                statuses.push(get(&transport, "http", MOTO_NAME, keep_port, normal).await);
-            }
-            let after = transport.stats();
-            let _ = tx.send((
-                faults,
-                (
-                    statuses,
-                    after.connections - before.connections,
-                    after.reused - before.reused,
-                ),
-            ));
-        })
-    });
+                // Mutual TLS: with the device's certificate the server answers;
+                // without one, it refuses.
+                let mut mtls_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+                let identity = ClientIdentity::new(&device.der, &device.key_der).unwrap();
+                let mtls = EmbassyTransport::new(stack, &mut *mtls_resources, OsRng)
+                    .with_tls(TlsSettings::new(Trust::Ca(ca)).with_identity(identity));
+                let with_cert = get(&mtls, "https", MOTO_NAME, ports[4], normal).await;
+                let without_cert = get(&transport, "https", MOTO_NAME, ports[4], normal).await;
+                let after_refusal = put_record(&transport, &creds, &endpoint, b"after mTLS").await;
+                let mtls_report = (with_cert, without_cert, after_refusal);
+
+                // A body pulled from a source (send_body), 20 000 bytes.
+                let authority = format!("{MOTO_NAME}:{keep_port}");
+                let headers = [("Host", authority.as_str())];
+                let request = HttpRequest {
+                    method: "PUT",
+                    scheme: "http",
+                    host: MOTO_NAME,
+                    port: Some(keep_port),
+                    target: "/upload",
+                    headers: &headers,
+                    body: b"",
+                    timeouts: normal,
+                };
+                let big = vec![b'x'; 20_000];
+                let mut source = SliceSource::new(&big);
+                let mut buf = vec![0u8; 4096];
+                let streamed = transport
+                    .send_body(&request, &mut source, &mut buf)
+                    .await
+                    .map(|r| r.status);
+                transport.close_idle().await;
+
+                // Keep-alive: five requests, one connection.
+                let before = transport.stats();
+                let mut statuses = Vec::new();
+                for _ in 0..5 {
+                    statuses.push(get(&transport, "http", MOTO_NAME, keep_port, normal).await);
+                }
+                let after = transport.stats();
+                let _ = tx.send((
+                    faults,
+                    mtls_report,
+                    streamed,
+                    (
+                        statuses,
+                        after.connections - before.connections,
+                        after.reused - before.reused,
+                    ),
+                ));
+            })
+        });
 
     let mut wrong = 0;
     for f in &faults {
@@ -794,6 +852,12 @@ fn embassy_tap_faults() {
             f.next_call
         );
     }
+    let (with_cert, without_cert, after_refusal) = mtls_report;
+    println!(
+        "mutual TLS: with the device certificate {with_cert:?}; without one {without_cert:?}; \
+         next PutRecord {after_refusal:?}"
+    );
+    println!("send_body, 20 000 bytes from a source: {streamed:?}");
     let (statuses, connections, reused) = reuse;
     println!(
         "keep-alive: statuses {statuses:?}; transport opened {connections} connection(s), reused {reused} time(s); \
@@ -804,5 +868,16 @@ fn embassy_tap_faults() {
     assert_eq!(wrong, 0, "{wrong} fault(s) did not give their typed error");
     assert!(statuses.iter().all(|s| *s == Ok(200)), "{statuses:?}");
     assert_eq!((connections, reused), (1, 4));
-    assert_eq!(keep_accepted.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        keep_accepted.load(Ordering::SeqCst),
+        2,
+        "one for send_body, one for the five"
+    );
+    assert_eq!(with_cert, Ok(200));
+    assert_eq!(
+        without_cert,
+        Err(TransportError::Certificate(CertificateError::Refused))
+    );
+    assert_eq!(after_refusal, Ok(200));
+    assert_eq!(streamed, Ok(200));
 }
