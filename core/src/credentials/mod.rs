@@ -12,14 +12,17 @@
 //!   tasks ask;
 //! * [`CredentialChain`], botocore's `CredentialResolver`: named sources asked in
 //!   order, editable with `insert_before`, `insert_after` and `remove`.
+//! * [`iot`]: AWS IoT's credentials provider (a device certificate for temporary keys).
 //!
 //! All of it is `no_std` and heap-free.
 
 mod chain;
+pub mod iot;
 mod provider;
 mod refresh;
 
 pub use chain::{ChainError, CredentialChain, Resolved, SourcesTried, TRIED_NAMES_CAPACITY};
+pub use iot::{IotCredentials, IotEndpoint, IotError};
 pub use provider::{ProvideCredentials, StaticCredentials};
 pub use refresh::{RefreshWindows, RefreshingProvider};
 
