@@ -6,10 +6,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use stratus_core::client::{Timeouts, Transport};
+use stratus_core::credentials::iot::{EndpointError, IotEndpoint, IotError};
 use stratus_core::credentials::{Credentials, CredentialsError, ProvideCredentials};
-use stratus_core::time::Clock;
+use stratus_core::time::{Clock, UnixTime};
 
-use super::cached::{Cached, Fetch, credentials, parse_expiry};
+use super::cached::{Cached, Fetch};
 use super::http::{self, Url};
 use super::{HttpError, ProviderError};
 
@@ -51,7 +52,8 @@ impl IotSettings {
         self
     }
 
-    /// The URL credentials are fetched from.
+    /// The endpoint's URL (`scheme://host[:port]`, no path), after checking
+    /// the role alias against AWS IoT's pattern (`[\w=,@-]+`).
     fn url(&self) -> Result<Url, HttpError> {
         let alias_ok = !self.role_alias.is_empty()
             && self
@@ -69,16 +71,31 @@ impl IotSettings {
         } else {
             format!("https://{}", self.endpoint.trim_end_matches('/'))
         };
-        Url::parse(&format!(
-            "{base}/role-aliases/{}/credentials",
-            self.role_alias
-        ))
+        let url = Url::parse(&base)?;
+        if url.target != "/" {
+            // The request's path is the provider's own.
+            return Err(HttpError::InvalidUrl(base));
+        }
+        Ok(url)
     }
 }
 
 pub(crate) struct IotSource<T> {
     transport: Arc<T>,
     settings: IotSettings,
+}
+
+/// The clock the core's fetch is given: none, so it does not judge the
+/// expiration itself; the [`RefreshingProvider`] around it does, with the
+/// provider's clock.
+///
+/// [`RefreshingProvider`]: stratus_core::credentials::RefreshingProvider
+struct NoClock;
+
+impl Clock for NoClock {
+    fn now(&self) -> Option<UnixTime> {
+        None
+    }
 }
 
 impl<T: Transport> Fetch for IotSource<T> {
@@ -90,39 +107,64 @@ impl<T: Transport> Fetch for IotSource<T> {
             error,
         };
         let url = self.settings.url().map_err(fail)?;
-        let mut headers = vec![("Accept", "application/json")];
+        let mut endpoint = IotEndpoint::new(&url.host, &self.settings.role_alias)
+            .with_scheme(&url.scheme)
+            .with_timeouts(self.settings.timeouts);
+        endpoint.port = url.port;
         if let Some(thing) = &self.settings.thing_name {
-            if thing.contains(['\r', '\n']) {
-                return Err(fail(HttpError::TokenNotHeaderSafe));
+            endpoint = endpoint.with_thing_name(thing);
+        }
+        let mut buf = vec![0u8; http::RESPONSE_BYTES];
+        endpoint
+            .fetch(&*self.transport, &NoClock, &mut buf)
+            .await
+            .map_err(provider_error)
+    }
+}
+
+/// The core's error in this crate's terms.
+fn provider_error(e: IotError) -> ProviderError {
+    let http = |error| ProviderError::Http {
+        source: NAME,
+        error,
+    };
+    match e {
+        IotError::Endpoint(EndpointError::ThingName) => http(HttpError::TokenNotHeaderSafe),
+        IotError::Endpoint(e) => http(HttpError::InvalidUrl(e.to_string())),
+        IotError::Transport(e) => http(HttpError::Transport(e)),
+        IotError::Status {
+            status,
+            code,
+            message,
+        } => http(HttpError::Status {
+            status,
+            body: match (code, message) {
+                (Some(c), Some(m)) => format!("{c}: {m}"),
+                (Some(c), None) => c.to_string(),
+                (None, Some(m)) => m.to_string(),
+                (None, None) => String::new(),
+            },
+        }),
+        IotError::Malformed(_) => http(HttpError::NotJson),
+        IotError::MissingField(f) | IotError::WrongType(f) => {
+            http(HttpError::MissingField(f.wire_name()))
+        }
+        IotError::BadExpiration(text) => ProviderError::BadExpiration {
+            source: NAME,
+            value: text.to_string(),
+        },
+        IotError::Expired { .. } => ProviderError::Expired { source: NAME },
+        e @ (IotError::TooLong { .. } | IotError::Empty(_)) => match e.to_core() {
+            core @ (CredentialsError::TooLong { .. } | CredentialsError::Empty(_)) => {
+                ProviderError::Invalid {
+                    source: NAME,
+                    error: Box::new(core),
+                }
             }
-            headers.push(("x-amzn-iot-thingname", thing));
-        }
-        let reply = http::send(
-            &*self.transport,
-            "GET",
-            &url,
-            &headers,
-            self.settings.timeouts,
-        )
-        .await
-        .map_err(fail)?;
-        if reply.status != 200 {
-            return Err(fail(reply.status_error()));
-        }
-        let json: serde_json::Value =
-            serde_json::from_slice(&reply.body).map_err(|_| fail(HttpError::NotJson))?;
-        let creds = json
-            .get("credentials")
-            .ok_or(fail(HttpError::MissingField("credentials")))?;
-        let field = |name| http::field(creds, name).map_err(fail);
-        let expiry = parse_expiry(NAME, field("expiration")?)?;
-        credentials(
-            NAME,
-            field("accessKeyId")?,
-            field("secretAccessKey")?,
-            Some(field("sessionToken")?),
-            Some(expiry),
-        )
+            // A length or emptiness problem of a field Credentials does not
+            // hold: the answer is not what was expected.
+            _ => http(HttpError::NotJson),
+        },
     }
 }
 
@@ -133,6 +175,10 @@ impl<T: Transport> Fetch for IotSource<T> {
 /// (`TlsSettings::with_client_auth` for [`StdTransport`]); the credentials
 /// are cached and fetched again before they expire (botocore's refresh
 /// windows).
+///
+/// The request and the answer are the core's
+/// ([`stratus_core::credentials::iot`]); this wrapper adds URL-style
+/// settings, a heap buffer and errors with owned text.
 ///
 /// [`StdTransport`]: crate::net::StdTransport
 pub struct IotCredentialsProvider<T, K> {
