@@ -150,7 +150,7 @@ fn unknown_names_exit_255_with_near_matches() {
     let cases: &[(&[&str], &str)] = &[
         (&["kinesys"], "unknown service \"kinesis\""),
         (&["kinesys"], "did you mean kinesis?"),
-        (&["iotdata"], "did you mean iot-data?"),
+        (&["iotdata"], "did you mean iot-data"),
         (
             &["kinesis", "put-recrod"],
             "did you mean put-record, put-records?",

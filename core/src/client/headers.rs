@@ -29,7 +29,8 @@ impl fmt::Display for HeadersFull {
     }
 }
 
-/// A request's headers. See the [module docs](self).
+/// A request's headers in one caller-given buffer, editable by handlers
+/// without a heap (name and value lengths, then the bytes, in send order).
 pub struct HeaderBlock<'b> {
     buf: &'b mut [u8],
     len: usize,

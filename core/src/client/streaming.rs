@@ -56,7 +56,8 @@ enum Phase {
     Done,
 }
 
-/// A signed `aws-chunked` body over an inner source. See the [module docs](self).
+/// A signed `aws-chunked` body over an inner source: each chunk is read into
+/// the chunk buffer, signed, then handed out framed.
 pub struct AwsChunkedBody<'b, S> {
     inner: S,
     signer: ChunkSigner,

@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Send to this URL instead of the endpoint the rules resolve (else
-    /// AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's `endpoint_url`).
+    /// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `endpoint_url`).
     #[arg(long = "endpoint-url", value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// The shared-config profile to use (else AWS_PROFILE; named explicitly, it

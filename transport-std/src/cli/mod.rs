@@ -12,7 +12,7 @@
 //!   types, which are required and (REST protocols) where each travels.
 //! * `--input` is botocore's parameters as JSON (blobs as base64 text,
 //!   timestamps as ISO 8601 or epoch seconds), read by
-//!   [`JsonInput`](stratus_core::format::json::JsonInput) and handed to
+//!   [`JsonInput`] and handed to
 //!   [`Client::call`](stratus_core::client::Client::call): the dynamic face
 //!   of the one engine.
 //! * The result is printed as JSON (4-space indent; blobs base64, timestamps
