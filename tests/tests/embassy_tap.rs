@@ -784,8 +784,6 @@ fn embassy_tap_faults() {
                 )
                 .await;
 
-                drop(check);
-
                 // Mutual TLS: with the device's certificate the server answers;
                 // without one, it refuses.
                 let mut mtls_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());

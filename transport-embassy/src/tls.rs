@@ -178,6 +178,9 @@ pub(crate) struct Verifier<'a> {
     pub(crate) failed: Option<CertificateError>,
 }
 
+// Without a heap the CA verifier (it keeps the chain, MAX_CHAIN_BYTES) cannot
+// be boxed; the verifier lives on the stack for one handshake only.
+#[allow(clippy::large_enum_variant)]
 enum Kind<'a> {
     Ca {
         inner: CertVerifier<'a, Suite, TlsWallClock, MAX_CHAIN_BYTES>,
