@@ -18,7 +18,12 @@
 //!   response (plain and TLS), one that never answers, an address nobody
 //!   has, a closed port and an unknown name each give their typed error, and
 //!   the next PutRecord on the same transport succeeds; plain-HTTP keep-alive
-//!   is counted on a local server.
+//!   is counted on a local server; mutual TLS (a server wanting a client
+//!   certificate) answers with the device's certificate and refuses without.
+//! * `embassy_tap_iot_credentials`: the core's AWS IoT credentials provider
+//!   over this transport with mutual TLS, from a small endpoint in the
+//!   namespace handing out role credentials made by moto's STS; PutRecord
+//!   signed with them is accepted by moto.
 //!
 //! They need root and `/dev/net/tun`; without them they fail saying which is
 //! missing.
@@ -482,16 +487,27 @@ enum Behaviour {
     CloseMidResponse,
     /// Reads the request and never answers.
     Silent,
+    /// Answers every request with 200 and this JSON, noting each request
+    /// head in `HEADS`.
+    Json(&'static str),
 }
+
+/// Request heads the `Json` servers saw.
+static HEADS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 /// Reads one request head (and a Content-Length body); false at the end.
 fn read_request(stream: &mut impl Read) -> bool {
+    read_head(stream).is_some()
+}
+
+/// Reads one request (head and Content-Length body); its head.
+fn read_head(stream: &mut impl Read) -> Option<String> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
         match stream.read(&mut byte) {
             Ok(1) => head.push(byte[0]),
-            _ => return false,
+            _ => return None,
         }
     }
     let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
@@ -501,7 +517,8 @@ fn read_request(stream: &mut impl Read) -> bool {
         .and_then(|v| v.trim().parse::<usize>().ok())
         .unwrap_or(0);
     let mut body = vec![0u8; len];
-    stream.read_exact(&mut body).is_ok()
+    stream.read_exact(&mut body).ok()?;
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 fn serve(stream: &mut (impl Read + Write), behaviour: Behaviour) {
@@ -521,6 +538,22 @@ fn serve(stream: &mut (impl Read + Write), behaviour: Behaviour) {
             if read_request(stream) {
                 let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"par");
                 let _ = stream.flush();
+            }
+        }
+        Behaviour::Json(json) => {
+            while let Some(head) = read_head(stream) {
+                HEADS.lock().unwrap().push(head);
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+                    json.len()
+                );
+                if stream
+                    .write_all(reply.as_bytes())
+                    .and_then(|_| stream.flush())
+                    .is_err()
+                {
+                    return;
+                }
             }
         }
         Behaviour::Silent => {
@@ -878,4 +911,149 @@ fn embassy_tap_faults() {
     );
     assert_eq!(after_refusal, Ok(200));
     assert_eq!(streamed, Ok(200));
+}
+
+// ------------------------------------------------------ IoT credentials (mTLS)
+
+#[test]
+fn embassy_tap_iot_credentials() {
+    use stratus_core::credentials::iot::RESPONSE_BUFFER_LEN;
+    use stratus_core::credentials::{
+        IotCredentials, IotEndpoint, IotError, ProvideCredentials, RefreshingProvider,
+    };
+    if !in_namespace("embassy_tap_iot_credentials", "iot") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("stratus test CA");
+    let (tls, _) = moto_tls(dir.path(), &pki);
+    let moto = Moto::start_in_netns(KERNEL_IP.into(), MOTO_NAME, &tls).expect("moto starts");
+    let _dns = start_dns();
+    // Temporary credentials for a role, from moto's STS: what the IoT
+    // endpoint hands out.
+    let sts = moto
+        .python(&format!(
+            "import boto3, json\n\
+             b = boto3.client('kinesis', region_name='us-east-1', endpoint_url='https://{KERNEL_IP}:{port}', verify='{ca}')\n\
+             b.create_stream(StreamName='readings', ShardCount=1)\n\
+             i = boto3.client('iam', region_name='us-east-1', endpoint_url='https://{KERNEL_IP}:{port}', verify='{ca}')\n\
+             trust = json.dumps({{'Version': '2012-10-17', 'Statement': [{{'Effect': 'Allow', 'Principal': {{'AWS': '*'}}, 'Action': 'sts:AssumeRole'}}]}})\n\
+             arn = i.create_role(RoleName='sensor-role', AssumeRolePolicyDocument=trust)['Role']['Arn']\n\
+             policy = [p['Arn'] for p in i.list_policies(Scope='Local')['Policies'] if p['PolicyName'] == 'stratus-all'][0]\n\
+             i.attach_role_policy(RoleName='sensor-role', PolicyArn=policy)\n\
+             s = boto3.client('sts', region_name='us-east-1', endpoint_url='https://{KERNEL_IP}:{port}', verify='{ca}')\n\
+             c = s.assume_role(RoleArn=arn, RoleSessionName='sensor-7')['Credentials']\n\
+             print(json.dumps([c['AccessKeyId'], c['SecretAccessKey'], c['SessionToken']]))",
+            port = moto.port,
+            ca = tls.ca.display()
+        ))
+        .expect("moto's STS gives a session");
+    let [key, secret, token]: [String; 3] = serde_json::from_str(sts.trim()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expires = UnixTime::from_secs(now + 3600).civil();
+    let json: &'static str = Box::leak(
+        serde_json::json!({"credentials": {
+            "accessKeyId": key, "secretAccessKey": secret, "sessionToken": token,
+            "expiration": format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", expires.year, expires.month,
+                expires.day, expires.hour, expires.minute, expires.second)}})
+        .to_string()
+        .into_boxed_str(),
+    );
+    let (server_leaf, _, _) = pki.leaf(&[MOTO_NAME], None);
+    let iot_port = tls_server(&server_leaf, Behaviour::Json(json), Some(&pki.ca_der()));
+    let (device, _, _) = pki.leaf(&["sensor-7.stratus.test"], None);
+    let ca: &'static [u8] = Box::leak(pki.ca_der().into_boxed_slice());
+    let endpoint = moto.endpoint.clone();
+
+    let (without_cert, fetched, puts) = run_device(Duration::from_secs(300), move |stack, tx| {
+        Box::pin(async move {
+            let clock = EmbassyClock::new();
+            clock.set_unix_time(UnixTime::from_secs(now));
+            let mut plain_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+            let transport = EmbassyTransport::new(stack, &mut *plain_resources, OsRng)
+                .with_tls(TlsSettings::new(Trust::Ca(ca)));
+            let mut mtls_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+            let identity = ClientIdentity::new(&device.der, &device.key_der).unwrap();
+            let mtls = EmbassyTransport::new(stack, &mut *mtls_resources, OsRng)
+                .with_tls(TlsSettings::new(Trust::Ca(ca)).with_identity(identity));
+            let iot_endpoint = IotEndpoint::new(MOTO_NAME, "sensor-role")
+                .with_port(iot_port)
+                .with_thing_name("sensor-7");
+
+            // Without the device certificate the endpoint refuses.
+            let mut buf = vec![0u8; RESPONSE_BUFFER_LEN];
+            let without_cert = iot_endpoint
+                .fetch(&transport, &clock, &mut buf)
+                .await
+                .map(|c| c.access_key_id().to_string());
+
+            let mut iot_buf = vec![0u8; RESPONSE_BUFFER_LEN];
+            let iot: IotCredentials<_, _> =
+                IotCredentials::new(iot_endpoint, &mtls, &clock, &mut iot_buf[..]);
+            let provider: RefreshingProvider<_, _> = RefreshingProvider::new(iot, &clock);
+            let fetched = provider
+                .provide_credentials()
+                .await
+                .map(|c| (c.access_key_id().to_string(), c.expiry().is_some()))
+                .map_err(|e| e.to_string());
+            let client = Client::new(
+                &stratus_models::kinesis::ENTRY,
+                client_config(&endpoint),
+                &transport,
+                &provider,
+                clock,
+            );
+            let mut bufs = Box::new(Buffers::<8192, 16384>::new());
+            let mut puts = Vec::new();
+            for i in 0..3 {
+                let data = format!("iot={i}");
+                let input = PutRecordInput {
+                    stream_name: Some("readings"),
+                    data: data.as_bytes(),
+                    partition_key: "sensor-7",
+                    ..Default::default()
+                };
+                let r = client.call("PutRecord", &input, bufs.workspace()).await;
+                puts.push(match r {
+                    Ok(out) => Ok(out.status()),
+                    other => Err(describe(&other)),
+                });
+            }
+            let _ = tx.send((without_cert, fetched, puts));
+        })
+    });
+    let heads = HEADS.lock().unwrap().clone();
+    println!(
+        "IoT credentials over mutual TLS (embedded-tls, device certificate): without the certificate \
+         {without_cert:?}; with it {fetched:?} after {} request(s) to the endpoint; PutRecord signed \
+         with them, checked by moto: {puts:?}",
+        heads.len()
+    );
+    assert_eq!(
+        without_cert,
+        Err(IotError::Transport(TransportError::Certificate(
+            CertificateError::Refused
+        )))
+    );
+    let (got_key, has_expiry) = fetched.expect("credentials fetched");
+    assert!(
+        got_key.starts_with("ASIA") || !got_key.is_empty(),
+        "{got_key}"
+    );
+    assert!(has_expiry);
+    assert_eq!(heads.len(), 1, "fetched once, then cached: {heads:?}");
+    assert!(
+        heads[0].starts_with("GET /role-aliases/sensor-role/credentials HTTP/1.1\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(
+        heads[0]
+            .to_ascii_lowercase()
+            .contains("x-amzn-iot-thingname: sensor-7\r\n")
+    );
+    assert_eq!(puts, vec![Ok(200), Ok(200), Ok(200)]);
 }
