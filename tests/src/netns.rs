@@ -4,8 +4,9 @@
 //! [`Netns::create`] checks what it needs (root, `/dev/net/tun`, the `ip`
 //! tool) and fails with a message naming what is missing; it makes a
 //! namespace with loopback up and, with [`Netns::add_tap`], a persistent TAP
-//! device whose kernel side has an address. Dropping the value deletes the
-//! namespace (and so the TAP device), also when the test panics; namespaces
+//! device whose kernel side has an address. Dropping the value ends the
+//! processes still running in the namespace and deletes it (and so the TAP
+//! device), also when the test panics; namespaces
 //! left by a killed run (their process gone) are removed by the next
 //! `create`.
 //!
@@ -142,6 +143,16 @@ impl Netns {
 
 impl Drop for Netns {
     fn drop(&mut self) {
+        // What the test started in the namespace and left running (a child
+        // that aborted keeps no destructor): ended by process id.
+        if let Ok(out) = Command::new("ip")
+            .args(["netns", "pids", &self.name])
+            .output()
+        {
+            for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+                let _ = Command::new("kill").arg(pid).status();
+            }
+        }
         if let Err(e) = ip(&["netns", "del", &self.name]) {
             eprintln!("could not remove network namespace {}: {e}", self.name);
         }
