@@ -145,6 +145,8 @@ struct Measured {
     core_modules: BTreeMap<String, Share>,
     /// Flash bytes of each named symbol (demangled, without its hash).
     symbols: BTreeMap<String, u64>,
+    /// RAM bytes of each named symbol.
+    ram_symbols: BTreeMap<String, u64>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -186,6 +188,7 @@ impl Measured {
         let mut crates: BTreeMap<String, Share> = BTreeMap::new();
         let mut core_modules: BTreeMap<String, Share> = BTreeMap::new();
         let mut symbols: BTreeMap<String, u64> = BTreeMap::new();
+        let mut ram_symbols: BTreeMap<String, u64> = BTreeMap::new();
         // Aliases (one address, several names) are counted once.
         let mut seen = std::collections::BTreeSet::new();
         for symbol in file.symbols() {
@@ -222,6 +225,9 @@ impl Measured {
             if kind != Kind::Bss && !owner.starts_with('(') {
                 *symbols.entry(name.clone()).or_default() += size;
             }
+            if kind != Kind::Text {
+                *ram_symbols.entry(name.clone()).or_default() += size;
+            }
             if owner == "stratus_core" {
                 add(&mut core_modules, module_of(&name), share);
             }
@@ -232,6 +238,7 @@ impl Measured {
             crates,
             core_modules,
             symbols,
+            ram_symbols,
         })
     }
 }
@@ -412,7 +419,7 @@ fn report(full: &Measured, baseline: &Measured) -> String {
     for (label, s) in [
         ("firmware: stratus, Kinesis PutRecord + IoT Data Publish", f),
         (
-            "baseline: same board, network stack and loop, no stratus",
+            "baseline: same board, network stack, TLS and loop, no stratus",
             b,
         ),
     ] {
@@ -494,7 +501,7 @@ fn report(full: &Measured, baseline: &Measured) -> String {
     );
     let _ = writeln!(
         out,
-        "| no symbol (merged string literals, alignment) | {} | {} | {} | {} | {} |",
+        "| no symbol (string literals, jump tables, alignment) | {} | {} | {} | {} | {} |",
         thousands(unnamed_full),
         thousands(unnamed_base),
         signed(diff(unnamed_full, unnamed_base)),
@@ -529,19 +536,49 @@ fn report(full: &Measured, baseline: &Measured) -> String {
         let _ = writeln!(out, "| `{shown}` | {} |", thousands(*size));
     }
 
-    let _ = writeln!(out, "\n`stratus_core` by module (firmware build):\n");
-    let _ = writeln!(out, "| module | flash | RAM |");
+    let _ = writeln!(
+        out,
+        "\nStatic RAM by symbol (512 bytes and more; task futures are embassy's \
+         `POOL`s, the call's state lives in the main task's):\n"
+    );
+    let _ = writeln!(out, "| symbol | firmware | baseline |");
     let _ = writeln!(out, "|---|---:|---:|");
-    let mut modules: Vec<(&String, &Share)> = full.core_modules.iter().collect();
-    modules.sort_by_key(|(_, s)| std::cmp::Reverse(s.flash + s.ram));
-    for (module, s) in modules {
+    let mut ram: Vec<&String> = full
+        .ram_symbols
+        .keys()
+        .chain(baseline.ram_symbols.keys())
+        .collect();
+    ram.sort();
+    ram.dedup();
+    let bytes = |m: &Measured, n: &str| m.ram_symbols.get(n).copied().unwrap_or(0);
+    ram.retain(|n| bytes(full, n).max(bytes(baseline, n)) >= 512);
+    ram.sort_by_key(|n| std::cmp::Reverse(bytes(full, n).max(bytes(baseline, n))));
+    for name in ram {
         let _ = writeln!(
             out,
-            "| {module} | {} | {} |",
-            thousands(s.flash),
-            thousands(s.ram)
+            "| `{name}` | {} | {} |",
+            thousands(bytes(full, name)),
+            thousands(bytes(baseline, name))
         );
     }
+
+    let _ = writeln!(
+        out,
+        "\n`stratus_core` by path (first two levels, module or function; firmware build):\n"
+    );
+    let _ = writeln!(out, "| path | flash |");
+    let _ = writeln!(out, "|---|---:|");
+    let mut modules: Vec<(&String, &Share)> = full.core_modules.iter().collect();
+    modules.sort_by_key(|(_, s)| std::cmp::Reverse(s.flash));
+    let mut rest = 0;
+    for (module, s) in modules {
+        if s.flash < 256 {
+            rest += s.flash;
+            continue;
+        }
+        let _ = writeln!(out, "| {module} | {} |", thousands(s.flash));
+    }
+    let _ = writeln!(out, "| (paths under 256 bytes) | {} |", thousands(rest));
     out
 }
 
