@@ -42,6 +42,19 @@ const CARGO_CHECKS: &[CargoCheck] = &[
             "thumbv7em-none-eabihf",
         ],
     },
+    // The embassy transport, with its device logging, for the microcontroller.
+    CargoCheck {
+        name: "transport-embassy for thumbv7em-none-eabihf",
+        args: &[
+            "build",
+            "-p",
+            "stratus-transport-embassy",
+            "--features",
+            "defmt",
+            "--target",
+            "thumbv7em-none-eabihf",
+        ],
+    },
     // The 20 services the models issue names, typed shapes included, must
     // compile on the host and for the microcontroller target.
     CargoCheck {
