@@ -358,3 +358,38 @@ fn the_stubber_rejects_mismatches_and_reports_pending_responses() {
     embassy_futures::block_on(client.call("PutRecord", &input(), bufs.workspace())).unwrap();
     stubber.assert_no_pending_responses().unwrap();
 }
+
+#[test]
+fn a_url_buffer_too_small_for_the_signature_says_so() {
+    let transport = ScriptedTransport::new([Scripted::status(200, OK)]);
+    let clock = VirtualClock::new(1_700_000_000);
+    let creds = creds();
+    let client = Client::new(
+        &stratus_models::kinesis::ENTRY,
+        config(),
+        &transport,
+        &creds,
+        &clock,
+    );
+    let (mut req, mut resp, mut headers, mut url, mut scratch) = (
+        vec![0u8; 4096],
+        vec![0u8; 4096],
+        vec![0u8; 4096],
+        vec![0u8; 64],
+        vec![0u8; 2048],
+    );
+    let ws = stratus_core::client::Workspace {
+        request: &mut req,
+        response: &mut resp,
+        headers: &mut headers,
+        url: &mut url,
+        scratch: &mut scratch,
+    };
+    let err = embassy_futures::block_on(client.call("PutRecord", &input(), ws)).unwrap_err();
+    assert!(
+        matches!(err, CallError::WorkspaceTooSmall { buffer: "url", .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("url buffer is too small"), "{err}");
+    assert_eq!(transport.sent().len(), 0);
+}

@@ -370,6 +370,13 @@ pub enum CallError<'w> {
     Signing(SigningError),
     /// The request headers do not fit their buffer.
     Headers(HeadersFull),
+    /// A buffer of the [`Workspace`](super::Workspace) is too small.
+    WorkspaceTooSmall {
+        /// Which buffer.
+        buffer: &'static str,
+        /// What it had to hold.
+        holds: &'static str,
+    },
     /// Too many handlers match one event.
     Handlers(TooManyHandlers),
     /// A handler failed the call ([`Event::fail`](super::Event::fail)).
@@ -407,6 +414,9 @@ impl fmt::Display for CallError<'_> {
             CallError::Credentials(e) => write!(f, "{e}"),
             CallError::Signing(e) => write!(f, "{e}"),
             CallError::Headers(e) => write!(f, "{e}"),
+            CallError::WorkspaceTooSmall { buffer, holds } => {
+                write!(f, "the workspace's {buffer} buffer is too small to hold {holds}")
+            }
             CallError::Handlers(e) => write!(f, "{e}"),
             CallError::Handler { event, reason } => {
                 write!(f, "a {} handler failed the call: {reason}", event.as_str())

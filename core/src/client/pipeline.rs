@@ -1008,12 +1008,12 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     if name == "x-amz-security-token"
                         && let Some(t) = credentials.session_token()
                     {
-                        staged.append(name, t).map_err(CallError::Headers)?;
+                        staged.append(name, t).map_err(|_| staging_full())?;
                         continue;
                     }
                     return Err(CallError::Headers(super::HeadersFull));
                 }
-                staged.append(name, &text).map_err(CallError::Headers)?;
+                staged.append(name, &text).map_err(|_| staging_full())?;
             }
         }
         for (n, v) in staged.iter() {
@@ -1085,6 +1085,15 @@ fn host_header(scheme: &str, host: &str, port: Option<u16>) -> heapless::String<
         let _ = write!(out, ":{p}");
     }
     out
+}
+
+/// The signature headers are staged in the URL buffer after the URL: it is
+/// too small for both.
+fn staging_full() -> CallError<'static> {
+    CallError::WorkspaceTooSmall {
+        buffer: "url",
+        holds: "the request's host and path, then the signature headers (Authorization, session token) being added",
+    }
 }
 
 /// Handler errors carry no borrow; give them the call's lifetime.
