@@ -778,12 +778,13 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             let outcome = match (replied, stream.as_deref_mut(), chunks) {
                 (Some(raw), _, _) => Attempt::Response(raw),
                 (None, Some(s), Some(signer)) => {
-                    self.send_stream(request, target, s, signer, resp_buf).await
+                    self.send(request, target, Some((s, signer)), resp_buf)
+                        .await
                 }
                 (None, Some(_), None) => {
                     return Err(CallError::Streaming(StreamingError::Unsigned));
                 }
-                (None, None, _) => self.send(request, target, resp_buf).await,
+                (None, None, _) => self.send(request, target, None, resp_buf).await,
             };
 
             // Read what the retry rules need, then let handlers look.
@@ -1022,12 +1023,13 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         Ok(chunk_signer)
     }
 
-    async fn send_stream(
+    /// Sends the attempt: its body from memory, or streamed as signed
+    /// aws-chunked when `stream` is given.
+    async fn send(
         &self,
         request: &Request<'_>,
         target: &Target,
-        stream: &mut Streaming<'_>,
-        signer: ChunkSigner,
+        stream: Option<(&mut Streaming<'_>, ChunkSigner)>,
         resp_buf: &mut [u8],
     ) -> Attempt {
         let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
@@ -1043,34 +1045,17 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             port: request.port,
             target: request.target,
             headers: &list,
-            body: &[],
+            body: if stream.is_some() { &[] } else { request.body },
             timeouts: self.config.timeouts,
         };
-        let mut body = AwsChunkedBody::new(&mut *stream.body, signer, &mut *stream.chunk);
-        match self.transport.send_body(&http, &mut body, resp_buf).await {
-            Ok(raw) => Attempt::Response(raw),
-            Err(e) => Attempt::Failed(e),
-        }
-    }
-
-    async fn send(&self, request: &Request<'_>, target: &Target, resp_buf: &mut [u8]) -> Attempt {
-        let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
-        for h in request.headers.iter() {
-            if list.push(h).is_err() {
-                return Attempt::Failed(TransportError::Unsupported);
+        let sent = match stream {
+            Some((s, signer)) => {
+                let mut body = AwsChunkedBody::new(&mut *s.body, signer, &mut *s.chunk);
+                self.transport.send_body(&http, &mut body, resp_buf).await
             }
-        }
-        let http = HttpRequest {
-            method: request.method.as_str(),
-            scheme: target.scheme,
-            host: request.host,
-            port: request.port,
-            target: request.target,
-            headers: &list,
-            body: request.body,
-            timeouts: self.config.timeouts,
+            None => self.transport.send(&http, resp_buf).await,
         };
-        match self.transport.send(&http, resp_buf).await {
+        match sent {
             Ok(raw) => Attempt::Response(raw),
             Err(e) => Attempt::Failed(e),
         }
