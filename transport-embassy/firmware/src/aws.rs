@@ -226,6 +226,9 @@ fn report(call: &str, e: &CallError<'_>) {
         CallError::Credentials(e) => error!("{}: credentials: {}", call, e),
         CallError::Signing(e) => error!("{}: signing: {}", call, e),
         CallError::Headers(e) => error!("{}: headers: {}", call, e),
+        CallError::WorkspaceTooSmall { buffer, .. } => {
+            error!("{}: the workspace's {} buffer is too small", call, buffer)
+        }
         CallError::Handlers(e) => error!("{}: handlers: {}", call, e),
         CallError::Handler { reason, .. } => error!("{}: a handler failed it: {}", call, reason),
         CallError::Parse(e) => error!("{}: parsing the response: {}", call, e),
