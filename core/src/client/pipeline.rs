@@ -480,11 +480,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             .target
             .split_once('?')
             .unwrap_or((request.target, ""));
-        let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
-        for h in request.headers.iter() {
-            list.push(h)
-                .map_err(|_| CallError::Headers(super::HeadersFull))?;
-        }
+        let list = header_list(&request.headers)?;
         let signable = SignableRequest {
             method: request.method.as_str(),
             path,
@@ -971,11 +967,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         let mut staged = HeaderBlock::new(sig_space);
         let chunk_signer;
         {
-            let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
-            for h in request.headers.iter() {
-                list.push(h)
-                    .map_err(|_| CallError::Headers(super::HeadersFull))?;
-            }
+            let list = header_list(&request.headers)?;
             let signable = SignableRequest {
                 method: request.method.as_str(),
                 path,
@@ -1032,12 +1024,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         stream: Option<(&mut Streaming<'_>, ChunkSigner)>,
         resp_buf: &mut [u8],
     ) -> Attempt {
-        let mut list: heapless::Vec<(&str, &str), MAX_SEND_HEADERS> = heapless::Vec::new();
-        for h in request.headers.iter() {
-            if list.push(h).is_err() {
-                return Attempt::Failed(TransportError::Unsupported);
-            }
-        }
+        let Ok(list) = header_list(&request.headers) else {
+            return Attempt::Failed(TransportError::Unsupported);
+        };
         let http = HttpRequest {
             method: request.method.as_str(),
             scheme: target.scheme,
@@ -1060,6 +1049,18 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             Err(e) => Attempt::Failed(e),
         }
     }
+}
+
+/// The request's headers as the signer and the transport take them.
+fn header_list<'r>(
+    headers: &'r HeaderBlock<'_>,
+) -> Result<heapless::Vec<(&'r str, &'r str), MAX_SEND_HEADERS>, CallError<'static>> {
+    let mut list = heapless::Vec::new();
+    for h in headers.iter() {
+        list.push(h)
+            .map_err(|_| CallError::Headers(super::HeadersFull))?;
+    }
+    Ok(list)
 }
 
 /// The `Host` header for `host`: with the port when it is not the scheme's.
