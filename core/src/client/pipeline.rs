@@ -407,7 +407,6 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         expires_secs: u32,
         ws: Workspace<'w>,
     ) -> Result<&'w str, CallError<'w>> {
-        let model = self.entry.model;
         let Workspace {
             request: req_buf,
             headers: header_buf,
@@ -466,16 +465,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             .provide_credentials()
             .await
             .map_err(CallError::Credentials)?;
-        let s3 = matches!(model.name, "s3" | "s3control");
-        let mut settings = if s3 {
-            SigningSettings::s3()
-        } else {
-            SigningSettings::for_service()
-        };
-        if target.disable_double_encoding {
-            settings.double_encode_path = false;
-            settings.normalize_path = false;
-        }
+        let s3 = is_s3(self.entry.model.name);
+        let settings = signing_settings(s3, &target);
         let (path, query) = request
             .target
             .split_once('?')
@@ -911,16 +902,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             .provide_credentials()
             .await
             .map_err(CallError::Credentials)?;
-        let s3 = self.entry.model.name == "s3" || self.entry.model.name == "s3control";
-        let mut settings = if s3 {
-            SigningSettings::s3()
-        } else {
-            SigningSettings::for_service()
-        };
-        if target.disable_double_encoding {
-            settings.double_encode_path = false;
-            settings.normalize_path = false;
-        }
+        let s3 = is_s3(self.entry.model.name);
+        let settings = signing_settings(s3, target);
         let https = target.scheme == "https";
         let has_checksum = request.headers.iter().any(|(n, _)| {
             n.eq_ignore_ascii_case("content-md5")
@@ -1049,6 +1032,26 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             Err(e) => Attempt::Failed(e),
         }
     }
+}
+
+/// S3 and S3 Control: their own SigV4 rules and bucket addressing.
+fn is_s3(service: &str) -> bool {
+    service == "s3" || service == "s3control"
+}
+
+/// The SigV4 rules for a service: S3's or everyone else's, without path
+/// normalisation and double encoding when the endpoint's auth scheme says so.
+fn signing_settings(s3: bool, target: &Target) -> SigningSettings {
+    let mut settings = if s3 {
+        SigningSettings::s3()
+    } else {
+        SigningSettings::for_service()
+    };
+    if target.disable_double_encoding {
+        settings.double_encode_path = false;
+        settings.normalize_path = false;
+    }
+    settings
 }
 
 /// The request's headers as the signer and the transport take them.
@@ -1180,7 +1183,7 @@ fn join_url(
     w.push(&target.host)?;
     target.host_len = w.at;
     let mut path = serialized.path();
-    if (service == "s3" || service == "s3control") && op.request_uri.starts_with("/{Bucket}") {
+    if is_s3(service) && op.request_uri.starts_with("/{Bucket}") {
         let rest = path.strip_prefix('/').unwrap_or(path);
         path = rest.find('/').map_or("", |i| rest.get(i..).unwrap_or(""));
     }

@@ -67,29 +67,32 @@ pub use body::{BodyEncoder, BodyError, BodySource, MIN_CHUNK_BUFFER, SliceSource
 pub use request::{BodyFraming, HeadError, write_head, write_streaming_head};
 pub use response::{Finished, Limit, Malformed, ReadError, ResponseReader, Step};
 
-/// Whether `name` is an HTTP token (RFC 9110 `tchar`s, at least one).
+/// Whether `b` may appear in an HTTP token (RFC 9110 `tchar`: header names,
+/// methods).
+pub(crate) const fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        )
+}
+
+/// Whether `name` is an HTTP token (`tchar`s, at least one).
 pub(crate) fn is_token(name: &[u8]) -> bool {
-    !name.is_empty()
-        && name.iter().all(|&b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'!' | b'#'
-                        | b'$'
-                        | b'%'
-                        | b'&'
-                        | b'\''
-                        | b'*'
-                        | b'+'
-                        | b'-'
-                        | b'.'
-                        | b'^'
-                        | b'_'
-                        | b'`'
-                        | b'|'
-                        | b'~'
-                )
-        })
+    !name.is_empty() && name.iter().all(|&b| is_tchar(b))
 }
 
 /// Comma-separated tokens of a header value, trimmed, empty ones skipped.

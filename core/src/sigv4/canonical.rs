@@ -188,28 +188,6 @@ fn value_bytes(v: &str, encode: bool) -> impl Iterator<Item = u8> + '_ {
         .chain(encoded.into_iter().flatten())
 }
 
-/// Whether `b` may appear in an HTTP token (header names, methods).
-const fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'.'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'|'
-                | b'~'
-        )
-}
-
 /// Per byte: [`TOKEN`] if it may appear in an HTTP token, [`UPPER`] if it is
 /// an ASCII capital.
 const NAME_BYTES: [u8; 256] = {
@@ -217,7 +195,7 @@ const NAME_BYTES: [u8; 256] = {
     let mut b = 0usize;
     while b < 256 {
         let byte = b as u8;
-        if is_tchar(byte) {
+        if crate::http::is_tchar(byte) {
             table[b] |= TOKEN;
         }
         if byte.is_ascii_uppercase() {

@@ -13,7 +13,7 @@ use std::fmt;
 ///
 /// ```
 /// use stratus_transport_std::config::Env;
-/// let env = Env::from_pairs([("AWS_DEFAULT_REGION", "eu-west-1"), ("HOME", "/home/me")]);
+/// let env = Env::from_pairs([("AWS_DEFAULT_REGION", "eu-west-1"), ("HOME", "home-dir")]);
 /// assert_eq!(env.get("AWS_DEFAULT_REGION"), Some("eu-west-1"));
 /// assert_eq!(env.get("AWS_PROFILE"), None);
 /// assert!(!format!("{env:?}").contains("eu-west-1"));
@@ -84,8 +84,8 @@ impl Env {
     ///
     /// ```
     /// use stratus_transport_std::config::Env;
-    /// let env = Env::from_pairs([("HOME", "/home/me"), ("DIR", "cfg")]);
-    /// assert_eq!(env.expand_path("~/.aws/$DIR/${DIR}x/$NOPE"), "/home/me/.aws/cfg/cfgx/$NOPE");
+    /// let env = Env::from_pairs([("HOME", "home-dir"), ("DIR", "cfg")]);
+    /// assert_eq!(env.expand_path("~/.aws/$DIR/${DIR}x/$NOPE"), "home-dir/.aws/cfg/cfgx/$NOPE");
     /// ```
     pub fn expand_path(&self, path: &str) -> String {
         let vars = self.expand_vars(path);
