@@ -19,8 +19,10 @@
 extern crate alloc;
 
 pub mod client;
+mod crc32;
 pub mod credentials;
 pub mod endpoint;
+pub mod features;
 pub mod format;
 pub mod http;
 pub mod model;

@@ -397,6 +397,10 @@ pub enum CallError<'w> {
     Parse(ParseError),
     /// A streamed call could not be made.
     Streaming(super::StreamingError),
+    /// The call needs a part of the core this build left out (e.g. adaptive
+    /// retries without the `adaptive-retry` feature).
+    Disabled(crate::features::Disabled),
+    /// A URL or POST could not be presigned as botocore presigns it.
     /// The service answered with an error; the response is here to read.
     Service(CallOutput<'w>),
 }
@@ -427,6 +431,7 @@ impl fmt::Display for CallError<'_> {
             CallError::Parse(e) => write!(f, "{e}"),
             CallError::Streaming(e) => write!(f, "{e}"),
             CallError::Service(out) => match out.error_code() {
+            CallError::Disabled(d) => write!(f, "{d}"),
                 Some(code) => write!(
                     f,
                     "an error occurred ({code}) when calling the {} operation",

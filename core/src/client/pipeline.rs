@@ -299,6 +299,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         let (op, params) = self.params(operation, input)?;
         let (target, serialized) = self.prepare(
             op,
+        self.retry.check_features().map_err(CallError::Disabled)?;
             &params,
             stream.is_some(),
             req_buf,

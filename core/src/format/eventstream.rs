@@ -240,7 +240,7 @@ impl<'a> Message<'a> {
         let headers_len = be_u32(buf, 4).ok_or(truncated(PRELUDE_LEN))?;
         let prelude_crc = be_u32(buf, 8).ok_or(truncated(PRELUDE_LEN))?;
         let prelude = buf.get(..8).ok_or(truncated(PRELUDE_LEN))?;
-        if crc32fast::hash(prelude) != prelude_crc {
+        if crate::crc32::crc32(prelude) != prelude_crc {
             return Err(EventStreamError::PreludeCrc);
         }
         let total = usize::try_from(total).map_err(|_| EventStreamError::PayloadTooLong)?;
@@ -260,7 +260,7 @@ impl<'a> Message<'a> {
         let crc_at = total - 4;
         let message_crc = be_u32(message, crc_at).ok_or(truncated(total))?;
         let covered = message.get(..crc_at).ok_or(truncated(total))?;
-        if crc32fast::hash(covered) != message_crc {
+        if crate::crc32::crc32(covered) != message_crc {
             return Err(EventStreamError::MessageCrc);
         }
         let headers_end = PRELUDE_LEN + headers_len;

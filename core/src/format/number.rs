@@ -12,6 +12,10 @@
 use super::sink::{Sink, WriteError, write_fmt};
 use core::fmt::Write as _;
 
+/// Whether this build reads and writes floats (the `float` feature); a
+/// constant, so without it `core::fmt`'s float code is not linked.
+pub const FLOAT: bool = cfg!(feature = "float");
+
 /// Name botocore gives a non-finite float, `None` for finite ones.
 pub fn special_float_name(x: f64) -> Option<&'static str> {
     if x.is_nan() {
@@ -64,6 +68,9 @@ impl core::fmt::Write for Scratch {
 /// }
 /// ```
 pub fn write_py_float<S: Sink + ?Sized>(sink: &mut S, x: f64) -> Result<(), WriteError> {
+    if !cfg!(feature = "float") {
+        return Err(WriteError::FloatDisabled);
+    }
     if let Some(name) = special_float_name(x) {
         return sink.write_str(name);
     }
@@ -182,7 +189,13 @@ pub fn parse_int(text: &str) -> Option<i64> {
 
 /// Parses a float as Python's `float()` would for what services send: decimal
 /// or scientific text, or `NaN` / `Infinity` / `-Infinity`.
+///
+/// Without the `float` feature nothing parses (`None`): readers check
+/// [`FLOAT`] first and report [`DecodeError::FloatDisabled`](crate::model::view::DecodeError::FloatDisabled).
 pub fn parse_float(text: &str) -> Option<f64> {
+    if !FLOAT {
+        return None;
+    }
     let t = text.trim_ascii();
     if let Some(x) = parse_special_float(t) {
         return Some(x);

@@ -14,6 +14,9 @@ pub enum WriteError {
     Fmt,
     /// The value cannot be written in this format (e.g. a CBOR float with no encoding).
     Unrepresentable,
+    /// A float, which this build does not write (the `float` feature of
+    /// stratus-core is off).
+    FloatDisabled,
 }
 
 impl fmt::Display for WriteError {
@@ -22,6 +25,9 @@ impl fmt::Display for WriteError {
             WriteError::Full => "output buffer is full",
             WriteError::Fmt => "the text sink refused the write",
             WriteError::Unrepresentable => "value cannot be written in this format",
+            WriteError::FloatDisabled => {
+                "float value left out of this build (stratus-core feature `float`)"
+            }
         })
     }
 }

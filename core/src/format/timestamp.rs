@@ -214,6 +214,9 @@ pub fn parse_epoch_text(text: &str) -> Result<Timestamp, TimestampError> {
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
     if body.contains(['e', 'E']) {
+        if !super::number::FLOAT {
+            return Err(TimestampError::BadFormat);
+        }
         let x: f64 = t.parse().map_err(|_| TimestampError::BadFormat)?;
         return from_epoch_f64(x);
     }
@@ -356,6 +359,35 @@ pub fn write_rfc822<S: Sink + ?Sized>(sink: &mut S, t: Timestamp) -> Result<(), 
     )
 }
 
+/// From 1024 seconds (where `secs + millis / 1000.0` rounds to the double
+/// nearest the decimal `secs.mmm`: the error of `millis / 1000.0` is under
+/// 2^-54, closer than any rounding midpoint gets to such a decimal) to 2^33
+/// seconds (year 2242, where a double's spacing is still under 10^-6), Python's
+/// shortest repr of that float is the decimal with its trailing zeros cut
+/// (`.0` when no millisecond). Below 1024 it is not always
+/// (`1 + 0.14` prints as `1.1400000000000001`).
+const MILLIS_EXACT: core::ops::Range<i64> = 1024..1 << 33;
+
+/// `secs.mmm` as Python prints the float (`1.5`, `1422172800.123`, `7.0`),
+/// with integers only: no `core::fmt` float code.
+fn write_millis<S: Sink + ?Sized>(sink: &mut S, secs: i64, millis: u32) -> Result<(), WriteError> {
+    super::number::write_int(sink, secs)?;
+    let digits = [
+        b'0' + (millis / 100 % 10) as u8,
+        b'0' + (millis / 10 % 10) as u8,
+        b'0' + (millis % 10) as u8,
+    ];
+    let keep = if millis.is_multiple_of(100) {
+        1
+    } else if millis.is_multiple_of(10) {
+        2
+    } else {
+        3
+    };
+    sink.write_str(".")?;
+    sink.write_bytes(digits.get(..keep).unwrap_or(b"0"))
+}
+
 /// Writes `t` as epoch seconds: an integer (botocore's default), or with
 /// `Precision::Millis` a float with millisecond fraction as Python prints it.
 pub fn write_epoch<S: Sink + ?Sized>(
@@ -365,6 +397,11 @@ pub fn write_epoch<S: Sink + ?Sized>(
 ) -> Result<(), WriteError> {
     match precision {
         Precision::Micros => super::number::write_int(sink, t.secs),
+        // Python's repr of the float `secs + millis / 1000`, written from the
+        // integers where that repr is the plain decimal (see `write_millis`).
+        Precision::Millis if MILLIS_EXACT.contains(&t.secs) => {
+            write_millis(sink, t.secs, t.nanos / 1_000_000)
+        }
         Precision::Millis => {
             let x = t.secs as f64 + f64::from(t.nanos / 1_000_000) / 1000.0;
             super::number::write_py_float(sink, x)
@@ -376,6 +413,37 @@ pub fn write_epoch<S: Sink + ?Sized>(
 mod tests {
     use super::*;
     use crate::format::SliceSink;
+
+    /// The integer-only millisecond path writes what Python's float repr
+    /// (`write_py_float`) writes, over the whole range it is used for.
+    #[cfg(feature = "float")]
+    #[test]
+    fn millis_match_the_float_repr() {
+        let mut checked = 0;
+        let edges = [
+            MILLIS_EXACT.start,
+            MILLIS_EXACT.start + 1,
+            MILLIS_EXACT.end - 1,
+        ];
+        // Powers of two (where the spacing changes) and a spread in between.
+        let spread = (10..33)
+            .map(|k| 1i64 << k)
+            .chain((0..400).map(|i| 1024 + i * 21_474_833));
+        for secs in edges.into_iter().chain(spread) {
+            for millis in 0..1000 {
+                let mut a = [0u8; 40];
+                let mut b = [0u8; 40];
+                let mut fast = SliceSink::new(&mut a);
+                write_millis(&mut fast, secs, millis).unwrap();
+                let mut repr = SliceSink::new(&mut b);
+                let x = secs as f64 + f64::from(millis) / 1000.0;
+                crate::format::number::write_py_float(&mut repr, x).unwrap();
+                assert_eq!(fast.written(), repr.written(), "{secs}.{millis:03}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 400_000);
+    }
 
     #[test]
     fn parses_every_form_botocore_accepts() {

@@ -39,6 +39,9 @@ pub enum DecodeError {
     BadBase64,
     /// The caller's buffer is too small for the decoded value.
     BufferTooSmall,
+    /// A float or double value, which this build does not read (the
+    /// `float` feature of stratus-core is off).
+    FloatDisabled,
 }
 
 impl fmt::Display for DecodeError {
@@ -51,6 +54,9 @@ impl fmt::Display for DecodeError {
             DecodeError::BadTimestamp => "timestamp is invalid",
             DecodeError::BadBase64 => "base64 text is invalid",
             DecodeError::BufferTooSmall => "buffer too small for the decoded value",
+            DecodeError::FloatDisabled => {
+                "float value left out of this build (stratus-core feature `float`)"
+            }
         })
     }
 }

@@ -226,6 +226,10 @@ pub struct RetryState {
     limiter: Cell<adaptive::RateLimiter>,
 }
 
+/// Whether this build has the adaptive limiter (`adaptive-retry`); a
+/// constant, so without it the limiter's float maths is not linked.
+const ADAPTIVE: bool = cfg!(feature = "adaptive-retry");
+
 /// Milliseconds from botocore's seconds, to the nearest (saturating; NaN is 0).
 pub(crate) fn secs_to_ms(secs: f64) -> u64 {
     libm::round(secs * 1000.0) as u64
@@ -257,9 +261,32 @@ impl RetryState {
     /// The same state with the rate limiter started at `now_ms` (botocore
     /// starts it when the client is made).
     pub fn started_at(self, now_ms: u64) -> Self {
-        self.limiter
-            .set(adaptive::RateLimiter::new(ms_to_secs(now_ms)));
+        if ADAPTIVE {
+            self.limiter
+                .set(adaptive::RateLimiter::new(ms_to_secs(now_ms)));
+        }
         self
+    }
+
+    /// `Err` when the configured mode needs a part this build left out
+    /// (adaptive mode without the `adaptive-retry` feature); clients check
+    /// it before every call rather than retry in another mode.
+    ///
+    /// ```
+    /// use stratus_core::retry::{RetryConfig, RetryMode, RetryState};
+    /// let state = RetryState::new(RetryConfig { mode: RetryMode::Standard, max_attempts: None }, None);
+    /// assert!(state.check_features().is_ok());
+    /// ```
+    pub fn check_features(&self) -> Result<(), crate::features::Disabled> {
+        if self.config.mode == RetryMode::Adaptive && !ADAPTIVE {
+            return Err(crate::features::Disabled::AdaptiveRetry);
+        }
+        Ok(())
+    }
+
+    /// Whether the adaptive limiter runs: adaptive mode in a build that has it.
+    fn limiting(&self) -> bool {
+        ADAPTIVE && self.config.mode == RetryMode::Adaptive
     }
 
     /// The configuration.
@@ -320,7 +347,7 @@ impl RetryState {
     /// The token is taken now, as if the wait had already been slept: the
     /// pipeline must sleep the whole wait before sending.
     pub fn before_send(&self, now_ms: u64) -> u64 {
-        if self.config.mode != RetryMode::Adaptive {
+        if !self.limiting() {
             return 0;
         }
         let mut limiter = self.limiter.get();
@@ -338,7 +365,7 @@ impl RetryState {
     /// limiter's hook after the retry handler's, and not at all when that one
     /// raised.
     pub fn after_response(&self, now_ms: u64, throttled: bool) {
-        if self.config.mode != RetryMode::Adaptive {
+        if !self.limiting() {
             return;
         }
         let mut limiter = self.limiter.get();
@@ -362,11 +389,11 @@ impl RetryState {
     /// Adaptive mode: the rate limiter's current send rate (its token bucket's
     /// fill rate, requests per second). `None` in other modes.
     pub fn send_rate(&self) -> Option<f64> {
-        (self.config.mode == RetryMode::Adaptive).then(|| self.limiter.get().fill_rate())
+        self.limiting().then(|| self.limiter.get().fill_rate())
     }
 
     /// Adaptive mode: the whole rate limiter state. `None` in other modes.
     pub fn rate_limiter(&self) -> Option<RateLimiterSnapshot> {
-        (self.config.mode == RetryMode::Adaptive).then(|| self.limiter.get().snapshot())
+        self.limiting().then(|| self.limiter.get().snapshot())
     }
 }

@@ -94,7 +94,7 @@ static ONLY_SOCKETS: LegacyRules = LegacyRules {
 /// A body and a header value holding its CRC32 in decimal.
 fn crc_pair(body: &[u8]) -> heapless::String<12> {
     let mut s = heapless::String::new();
-    core::fmt::write(&mut s, format_args!("{}", crc32fast::hash(body))).unwrap();
+    core::fmt::write(&mut s, format_args!("{}", crate::crc32::crc32(body))).unwrap();
     s
 }
 

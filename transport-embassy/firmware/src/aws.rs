@@ -233,5 +233,10 @@ fn report(call: &str, e: &CallError<'_>) {
         CallError::Handler { reason, .. } => error!("{}: a handler failed it: {}", call, reason),
         CallError::Parse(e) => error!("{}: parsing the response: {}", call, e),
         CallError::Streaming(e) => error!("{}: streaming: {}", call, e),
+        CallError::Disabled(d) => error!(
+            "{}: needs stratus-core feature {}",
+            call,
+            d.feature()
+        ),
     }
 }

@@ -20,11 +20,11 @@ fn encode(headers: &[TestHeader], payload: &[u8], out: &mut [u8; 512]) -> usize 
     let total = 12 + hl + payload.len() + 4;
     out[0..4].copy_from_slice(&(total as u32).to_be_bytes());
     out[4..8].copy_from_slice(&(hl as u32).to_be_bytes());
-    let crc = crc32fast::hash(&out[..8]);
+    let crc = crate::crc32::crc32(&out[..8]);
     out[8..12].copy_from_slice(&crc.to_be_bytes());
     out[12..12 + hl].copy_from_slice(&h[..hl]);
     out[12 + hl..12 + hl + payload.len()].copy_from_slice(payload);
-    let crc = crc32fast::hash(&out[..total - 4]);
+    let crc = crate::crc32::crc32(&out[..total - 4]);
     out[total - 4..total].copy_from_slice(&crc.to_be_bytes());
     total
 }
@@ -155,7 +155,7 @@ fn prelude(total: u32, headers: u32) -> [u8; 16] {
     let mut b = [0u8; 16];
     b[0..4].copy_from_slice(&total.to_be_bytes());
     b[4..8].copy_from_slice(&headers.to_be_bytes());
-    let crc = crc32fast::hash(&b[..8]);
+    let crc = crate::crc32::crc32(&b[..8]);
     b[8..12].copy_from_slice(&crc.to_be_bytes());
     b
 }
@@ -220,7 +220,7 @@ fn bad_headers() {
     let total = n + hdr.len();
     raw[..16].copy_from_slice(&prelude(total as u32, hdr.len() as u32));
     raw[12..14].copy_from_slice(&hdr);
-    let crc = crc32fast::hash(&raw[..total - 4]);
+    let crc = crate::crc32::crc32(&raw[..total - 4]);
     raw[total - 4..total].copy_from_slice(&crc.to_be_bytes());
     assert_eq!(
         Message::decode(&raw[..total]),

@@ -258,7 +258,7 @@ impl StructValue for JsonInput<'_> {
 fn kind_of(e: DecodeError) -> InputErrorKind {
     match e {
         DecodeError::BadEscape => InputErrorKind::BadEscape,
-        DecodeError::BadNumber => InputErrorKind::BadNumber,
+        DecodeError::BadNumber | DecodeError::FloatDisabled => InputErrorKind::BadNumber,
         DecodeError::BadBase64 => InputErrorKind::BadBase64,
         DecodeError::BadTimestamp => InputErrorKind::BadTimestamp,
         DecodeError::BufferTooSmall => InputErrorKind::ScratchFull,

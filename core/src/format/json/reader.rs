@@ -235,6 +235,9 @@ impl Reader for JsonReader {
             }
             (ScalarKind::Timestamp(_), TAG_STRING) => {
                 let inner = string_inner(raw)?;
+            (ScalarKind::Float, _) if !crate::format::number::FLOAT => {
+                Err(DecodeError::FloatDisabled)
+            }
                 parse_any(inner)
                     .map(Scalar::Timestamp)
                     .map_err(|_| DecodeError::BadTimestamp)

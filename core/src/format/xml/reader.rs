@@ -441,6 +441,7 @@ impl Reader for XmlReader {
             ScalarKind::Int => parse_int(plain()?)
                 .map(Scalar::Int)
                 .ok_or(DecodeError::BadNumber),
+            ScalarKind::Float if !crate::format::number::FLOAT => Err(DecodeError::FloatDisabled),
             ScalarKind::Float => parse_float(plain()?)
                 .map(Scalar::Float)
                 .ok_or(DecodeError::BadNumber),

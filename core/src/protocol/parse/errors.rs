@@ -130,7 +130,11 @@ pub fn sanitize_code(code: &str) -> &str {
 /// The status botocore acts on: S3's 200-with-an-error replies count as 500.
 pub(super) fn effective_status(p: &ResponseParser<'_>) -> u16 {
     let status = p.response.status;
-    if p.model.name != "s3" || status != 200 || p.response.body.is_empty() {
+    if p.model.name != "s3"
+        || status != 200
+        || p.response.body.is_empty()
+        || !crate::features::protocol_enabled(Protocol::RestXml)
+    {
         return status;
     }
     let Some(out) = p.model.output_of(p.op) else {
@@ -185,8 +189,11 @@ pub(super) fn parse_error<'a>(
         match p.protocol {
             Protocol::Json | Protocol::SmithyRpcV2Cbor => json_error(p, false),
             Protocol::RestJson => json_error(p, true),
-            Protocol::RestXml => rest_xml_error(p, status),
-            Protocol::Query | Protocol::Ec2 => query_error(p)?,
+            // `parse` refused a protocol left out of the build; the constant
+            // guards keep the XML readers out of such builds.
+            Protocol::RestXml if crate::features::XML => rest_xml_error(p, status),
+            Protocol::Query | Protocol::Ec2 if crate::features::XML => query_error(p)?,
+            p => return Err(crate::features::Disabled::Protocol(p).into()),
         }
     };
     let mut code = found.code;
@@ -245,7 +252,7 @@ fn json_text<'a>(root: &Node<'a>, member: &'static Member) -> Option<Text<'a>> {
 fn json_error<'a>(p: &'a ResponseParser<'_>, rest: bool) -> Found<'a> {
     let body = p.response.body;
     let (root, object_tag) = match p.protocol {
-        Protocol::SmithyRpcV2Cbor => (p.cbor.root(body), super::CBOR_MAP),
+        Protocol::SmithyRpcV2Cbor if crate::features::CBOR => (p.cbor.root(body), super::CBOR_MAP),
         _ => (p.json.root(body), TAG_OBJECT),
     };
     let root = match root {

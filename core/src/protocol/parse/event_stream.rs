@@ -34,8 +34,15 @@ pub(super) fn stream_member(
     shape.members().iter().find(|m| is_stream_member(model, m))
 }
 
-/// Whether `member` targets an `eventstream` shape.
+/// Whether `member` targets an `eventstream` shape (never, without the
+/// `event-streams` feature: `output` refuses such outputs first, and the
+/// event-stream readers are not linked).
 pub(super) fn is_stream_member(model: &'static ServiceModel, member: &Member) -> bool {
+    cfg!(feature = "event-streams") && targets_stream(model, member)
+}
+
+/// Whether `member`'s target shape is an `eventstream`.
+pub(super) fn targets_stream(model: &'static ServiceModel, member: &Member) -> bool {
     model
         .shape(member.target)
         .is_some_and(|s| s.flags.contains(ShapeFlags::EVENT_STREAM))
@@ -67,7 +74,7 @@ impl<'r> ResponseParser<'r> {
             return Ok(b"");
         }
         let root = match self.protocol {
-            Protocol::SmithyRpcV2Cbor => self.cbor.root(payload)?,
+            Protocol::SmithyRpcV2Cbor if crate::features::CBOR => self.cbor.root(payload)?,
             _ => self.json.root(payload)?,
         };
         Ok(root.raw())
@@ -92,9 +99,11 @@ impl<'r> ResponseParser<'r> {
             return Ok(None);
         }
         let root = match self.protocol {
-            Protocol::RestXml | Protocol::Query | Protocol::Ec2 => self.xml.root(payload)?,
-            Protocol::SmithyRpcV2Cbor => self.cbor.root(payload)?,
-            Protocol::Json | Protocol::RestJson => self.json.root(payload)?,
+            Protocol::RestXml | Protocol::Query | Protocol::Ec2 if crate::features::XML => {
+                self.xml.root(payload)?
+            }
+            Protocol::SmithyRpcV2Cbor if crate::features::CBOR => self.cbor.root(payload)?,
+            _ => self.json.root(payload)?,
         };
         Ok(Some(Node::new(
             root.raw(),

@@ -53,6 +53,7 @@ pub(crate) fn scalar<'a>(
         ScalarKind::Int => parse_int(trimmed)
             .map(Scalar::Int)
             .ok_or(DecodeError::BadNumber),
+        ScalarKind::Float if !crate::format::number::FLOAT => Err(DecodeError::FloatDisabled),
         ScalarKind::Float => parse_special_float(trimmed)
             .or_else(|| parse_float(trimmed))
             .map(Scalar::Float)

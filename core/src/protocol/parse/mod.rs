@@ -97,6 +97,15 @@ pub enum ParseError {
     NoInitialResponse,
 }
 
+    /// The response needs a part of the core this build left out (its
+    /// protocol, event streams).
+    Disabled(crate::features::Disabled),
+}
+
+impl From<crate::features::Disabled> for ParseError {
+    fn from(d: crate::features::Disabled) -> Self {
+        ParseError::Disabled(d)
+    }
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -110,6 +119,7 @@ impl fmt::Display for ParseError {
             }
         }
     }
+            ParseError::Disabled(d) => write!(f, "{d}"),
 }
 
 impl From<DecodeError> for ParseError {
@@ -282,6 +292,7 @@ impl<'a> ResponseParser<'a> {
     pub fn parse(&self) -> Result<Parsed<'_>, ParseError> {
         if self.status >= 301 {
             return errors::parse_error(self, self.status).map(Parsed::Error);
+        crate::features::require_protocol(self.protocol)?;
         }
         self.output().map(Parsed::Output)
     }
@@ -290,6 +301,7 @@ impl<'a> ResponseParser<'a> {
     pub fn output(&self) -> Result<Output<'_>, ParseError> {
         let shape = self.model.output_of(self.op);
         let id = self.op.output;
+        crate::features::require_protocol(self.protocol)?;
         let Some(out) = shape else {
             return Ok(Output {
                 node: self.top(b"", None),
@@ -299,6 +311,14 @@ impl<'a> ResponseParser<'a> {
         };
         let span = if event_stream::stream_member(self.model, out).is_some() {
             self.stream_output_span()?
+        if !cfg!(feature = "event-streams")
+            && out
+                .members()
+                .iter()
+                .any(|m| event_stream::targets_stream(self.model, m))
+        {
+            return Err(crate::features::Disabled::EventStreams.into());
+        }
         } else {
             self.output_span(out)?
         };
@@ -333,26 +353,29 @@ impl<'a> ResponseParser<'a> {
     fn output_span(&self, out: &'static Shape) -> Result<&[u8], ParseError> {
         let body = self.response.body;
         match self.protocol {
+        use crate::features::{CBOR, protocol_enabled as on};
             Protocol::Json => Ok(self.json.root(body)?.raw()),
+        // The guards are constants: a protocol left out of the build leaves
+        // its reader out too.
             Protocol::RestJson => {
                 if raw_payload(self.model, out) || self.body_is_blank() {
                     return Ok(b"");
                 }
                 Ok(self.json.root(body)?.raw())
             }
-            Protocol::RestXml => {
+            Protocol::RestXml if on(Protocol::RestXml) => {
                 if raw_payload(self.model, out) || self.body_is_blank() {
                     return Ok(b"");
                 }
                 Ok(self.xml.root(body)?.raw())
             }
-            Protocol::Ec2 => {
+            Protocol::Ec2 if on(Protocol::Ec2) => {
                 if self.body_is_blank() {
                     return Ok(b"");
                 }
                 Ok(self.xml.root(body)?.raw())
             }
-            Protocol::Query => {
+            Protocol::Query if on(Protocol::Query) => {
                 if out.members().is_empty() || self.body_is_blank() {
                     return Ok(b"");
                 }
@@ -367,7 +390,8 @@ impl<'a> ResponseParser<'a> {
                     .ok_or(ParseError::MissingResultWrapper)?;
                 Ok(wrapper.raw())
             }
-            Protocol::SmithyRpcV2Cbor => Ok(self.cbor.root(body)?.raw()),
+            Protocol::SmithyRpcV2Cbor if CBOR => Ok(self.cbor.root(body)?.raw()),
+            p => Err(crate::features::Disabled::Protocol(p).into()),
         }
     }
 }

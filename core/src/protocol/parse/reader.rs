@@ -12,10 +12,14 @@ use crate::model::{Location, Member, Protocol, ShapeId, ShapeKind};
 impl<'r> ResponseParser<'r> {
     /// The body reader of this protocol.
     fn body_reader(&self) -> &dyn Reader {
+        // A protocol left out of the build never gets here (`parse` and
+        // `output` refuse it first); the constant guards keep its reader out.
         match self.protocol {
-            Protocol::RestXml | Protocol::Query | Protocol::Ec2 => &self.xml,
-            Protocol::SmithyRpcV2Cbor => &self.cbor,
-            Protocol::Json | Protocol::RestJson => &self.json,
+            Protocol::RestXml | Protocol::Query | Protocol::Ec2 if crate::features::XML => {
+                &self.xml
+            }
+            Protocol::SmithyRpcV2Cbor if crate::features::CBOR => &self.cbor,
+            _ => &self.json,
         }
     }
 

@@ -15,8 +15,11 @@
 //! `aws-chunked` trailer for streaming input sent over HTTPS; that framing is
 //! not written yet.
 
+#[cfg(feature = "checksums")]
 use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
+#[cfg(feature = "checksums")]
+use sha2::Sha512;
+use sha2::{Digest, Sha256};
 
 use crate::format::number::write_base64;
 use crate::format::{Sink, SliceSink};
@@ -114,14 +117,18 @@ pub(crate) fn digest<'o>(
     out: &'o mut [u8; 64],
 ) -> Result<&'o [u8], SerializeError> {
     let n = match algorithm {
-        ChecksumAlgorithm::Crc32 => {
-            let mut h = crc32fast::Hasher::new();
-            h.update(body);
-            copy(out, &h.finalize().to_be_bytes())
-        }
+        ChecksumAlgorithm::Crc32 => copy(out, &crate::crc32::crc32(body).to_be_bytes()),
+        #[cfg(feature = "checksums")]
         ChecksumAlgorithm::Sha1 => copy(out, &Sha1::digest(body)),
         ChecksumAlgorithm::Sha256 => copy(out, &Sha256::digest(body)),
+        #[cfg(feature = "checksums")]
         ChecksumAlgorithm::Sha512 => copy(out, &Sha512::digest(body)),
+        #[cfg(not(feature = "checksums"))]
+        a @ (ChecksumAlgorithm::Sha1 | ChecksumAlgorithm::Sha512) => {
+            return Err(SerializeError::Disabled(
+                crate::features::Disabled::Checksum(a),
+            ));
+        }
         _ => return Err(SerializeError::UnsupportedChecksum),
     };
     Ok(out.get(..n).unwrap_or(&[]))

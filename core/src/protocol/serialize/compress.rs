@@ -158,12 +158,11 @@ pub fn gzip_into(body: &[u8], out: &mut [u8]) -> Result<usize, GzipError> {
         }
     }
 
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(body);
+    let crc = crate::crc32::crc32(body);
     // ISIZE is the length modulo 2^32 (RFC 1952).
     let isize = (body.len() as u64 & 0xffff_ffff) as u32;
     let trailer = out.get_mut(pos..pos + 8).ok_or(GzipError::OutputFull)?;
-    trailer[..4].copy_from_slice(&crc.finalize().to_le_bytes());
+    trailer[..4].copy_from_slice(&crc.to_le_bytes());
     trailer[4..].copy_from_slice(&isize.to_le_bytes());
     Ok(pos + 8)
 }

@@ -72,6 +72,9 @@ pub enum SerializeError {
     UnsupportedChecksum,
     /// The gzip encoder failed (request compression).
     CompressionFailed,
+    /// The request needs a part of the core this build left out (its
+    /// protocol, a SHA-1 or SHA-512 checksum, a float member).
+    Disabled(crate::features::Disabled),
 }
 
 impl From<WriteError> for SerializeError {
@@ -79,6 +82,7 @@ impl From<WriteError> for SerializeError {
         match e {
             WriteError::Full => SerializeError::BufferFull,
             WriteError::Fmt | WriteError::Unrepresentable => SerializeError::Unrepresentable,
+            WriteError::FloatDisabled => SerializeError::Disabled(crate::features::Disabled::Float),
         }
     }
 }
@@ -107,6 +111,7 @@ impl fmt::Display for SerializeError {
                 f.write_str("unsupported checksum algorithm (CRC32, SHA1, SHA256, SHA512 are)")
             }
             SerializeError::CompressionFailed => f.write_str("the gzip encoder failed"),
+            SerializeError::Disabled(d) => write!(f, "{d}"),
         }
     }
 }
@@ -425,11 +430,25 @@ pub fn serialize<'b>(
         token,
         headers: heapless::Vec::new(),
     };
-    let parts = match cx.protocol {
-        Protocol::Json => json::serialize_rpc(&mut cx, input, &mut out)?,
-        Protocol::RestJson | Protocol::RestXml => rest::serialize(&mut cx, input, &mut out)?,
-        Protocol::Query | Protocol::Ec2 => query::serialize(&mut cx, input, &mut out)?,
-        Protocol::SmithyRpcV2Cbor => cbor::serialize(&mut cx, input, &mut out)?,
+    // The guards are constants: a protocol left out of the build leaves its
+    // serializer out of the binary too.
+    use crate::features::protocol_enabled as on;
+    let parts: Parts<'_> = match cx.protocol {
+        Protocol::Json if on(Protocol::Json) => json::serialize_rpc(&mut cx, input, &mut out)?,
+        p @ (Protocol::RestJson | Protocol::RestXml) if on(p) => {
+            rest::serialize(&mut cx, input, &mut out)?
+        }
+        p @ (Protocol::Query | Protocol::Ec2) if on(p) => {
+            query::serialize(&mut cx, input, &mut out)?
+        }
+        Protocol::SmithyRpcV2Cbor if on(Protocol::SmithyRpcV2Cbor) => {
+            cbor::serialize(&mut cx, input, &mut out)?
+        }
+        p => {
+            return Err(SerializeError::Disabled(
+                crate::features::Disabled::Protocol(p),
+            ));
+        }
     };
     let host_prefix = rest::host_prefix(&mut cx, input, &mut out)?;
     #[cfg(feature = "alloc")]

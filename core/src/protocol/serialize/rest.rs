@@ -356,7 +356,9 @@ fn write_payload<'b>(
     input: &'b dyn StructValue,
     out: &mut Out<'b>,
 ) -> Result<(BodyRef<'b>, bool), SerializeError> {
-    let json = cx.protocol == Protocol::RestJson;
+    // Without `proto-rest-xml` only rest-json reaches here (the caller checked),
+    // and the XML writer is not linked.
+    let json = !cfg!(feature = "proto-rest-xml") || cx.protocol == Protocol::RestJson;
     if let (
         Some(pm),
         ShapeKind::Structure {

@@ -1,0 +1,120 @@
+//! The parts of the core a build can leave out, and the error a call to one
+//! of them gets.
+//!
+//! Every part is on by default; a device turns off what it does not call to
+//! keep it out of flash (see `core/Cargo.toml`):
+//!
+//! | feature | what it holds |
+//! |---|---|
+//! | `proto-json`, `proto-rest-json`, `proto-rest-xml`, `proto-query`, `proto-ec2`, `proto-cbor` | one protocol's serializer and parser each (`rest-xml`, `query` and `ec2` share the XML reader, `proto-cbor` the CBOR one) |
+//! | `checksums` | SHA-1 and SHA-512 flexible checksums, and table-driven CRC32 (without it CRC32 is computed bit by bit and SHA-256 stays) |
+//! | `adaptive-retry` | botocore's adaptive retry mode (the CUBIC rate limiter) |
+//! | `event-streams` | event-stream outputs (`SubscribeToShard`, `SelectObjectContent`, …) |
+//! | `float` | `float` / `double` members, and timestamps whose seconds value needs a float to be written or read |
+//!
+//! A call that needs a part this build left out fails with
+//! [`Disabled`], never a panic.
+
+use core::fmt;
+
+use crate::model::{ChecksumAlgorithm, Protocol};
+
+/// A part of the core that this build left out (its cargo feature is off).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Disabled {
+    /// The service speaks a protocol whose `proto-*` feature is off.
+    Protocol(Protocol),
+    /// A flexible checksum (SHA-1, SHA-512) that needs the `checksums` feature.
+    Checksum(ChecksumAlgorithm),
+    /// Adaptive retries (`RetryMode::Adaptive`) need the `adaptive-retry` feature.
+    AdaptiveRetry,
+    /// An event-stream output needs the `event-streams` feature.
+    EventStreams,
+    /// A float or double member, or a timestamp outside the range written and
+    /// read with integers, needs the `float` feature.
+    Float,
+}
+
+impl Disabled {
+    /// The cargo feature of `stratus-core` that turns the part on.
+    ///
+    /// ```
+    /// use stratus_core::features::Disabled;
+    /// assert_eq!(Disabled::AdaptiveRetry.feature(), "adaptive-retry");
+    /// ```
+    pub fn feature(&self) -> &'static str {
+        match self {
+            Disabled::Protocol(p) => protocol_feature(*p),
+            Disabled::Checksum(_) => "checksums",
+            Disabled::AdaptiveRetry => "adaptive-retry",
+            Disabled::EventStreams => "event-streams",
+            Disabled::Float => "float",
+        }
+    }
+}
+
+impl fmt::Display for Disabled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Disabled::Protocol(p) => write!(f, "the {p:?} protocol")?,
+            Disabled::Checksum(a) => write!(f, "the {a:?} checksum")?,
+            Disabled::AdaptiveRetry => f.write_str("adaptive retries")?,
+            Disabled::EventStreams => f.write_str("event-stream outputs")?,
+            Disabled::Float => f.write_str("float values")?,
+        }
+        write!(
+            f,
+            " left out of this build (stratus-core feature `{}`)",
+            self.feature()
+        )
+    }
+}
+
+/// The `proto-*` feature of `protocol`.
+fn protocol_feature(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Json => "proto-json",
+        Protocol::RestJson => "proto-rest-json",
+        Protocol::RestXml => "proto-rest-xml",
+        Protocol::Query => "proto-query",
+        Protocol::Ec2 => "proto-ec2",
+        Protocol::SmithyRpcV2Cbor => "proto-cbor",
+    }
+}
+
+/// Whether this build speaks `protocol`.
+///
+/// ```
+/// use stratus_core::model::Protocol;
+/// // The default features keep every protocol.
+/// assert!(stratus_core::features::protocol_enabled(Protocol::RestXml));
+/// ```
+pub const fn protocol_enabled(protocol: Protocol) -> bool {
+    match protocol {
+        Protocol::Json => cfg!(feature = "proto-json"),
+        Protocol::RestJson => cfg!(feature = "proto-rest-json"),
+        Protocol::RestXml => cfg!(feature = "proto-rest-xml"),
+        Protocol::Query => cfg!(feature = "proto-query"),
+        Protocol::Ec2 => cfg!(feature = "proto-ec2"),
+        Protocol::SmithyRpcV2Cbor => cfg!(feature = "proto-cbor"),
+    }
+}
+
+/// `Ok` when this build speaks `protocol`, else which feature is missing.
+pub(crate) fn require_protocol(protocol: Protocol) -> Result<(), Disabled> {
+    if protocol_enabled(protocol) {
+        Ok(())
+    } else {
+        Err(Disabled::Protocol(protocol))
+    }
+}
+
+/// Whether a protocol that reads XML bodies is on (`rest-xml`, `query`, `ec2`):
+/// a constant, so code behind `if XML` is dropped when it is false.
+pub(crate) const XML: bool = protocol_enabled(Protocol::RestXml)
+    || protocol_enabled(Protocol::Query)
+    || protocol_enabled(Protocol::Ec2);
+
+/// Whether `smithy-rpc-v2-cbor` is on.
+pub(crate) const CBOR: bool = protocol_enabled(Protocol::SmithyRpcV2Cbor);
