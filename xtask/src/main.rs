@@ -7,11 +7,15 @@
 //! cargo xtask demo [--signing-time YYYYMMDDTHHMMSSZ]
 //!                              sign a sample Kinesis request and print it
 //! cargo xtask import-models …  regenerate models/data from the pinned packages
+//! cargo xtask bench [--skip-build-time]
+//!                              stratus against aws-sigv4, aws-sdk-kinesis and
+//!                              botocore/boto3 (tests/peers/); not part of `test`
 //! ```
 //!
 //! Plain std plus `sha2`; child processes run in the workspace root with
 //! `AWS_EC2_METADATA_DISABLED=true`.
 
+mod bench;
 mod checks;
 mod error;
 mod import_models;
@@ -37,6 +41,9 @@ tasks:
                        sign a sample Kinesis PutRecord request and print it
                        (at the current time unless one is given)
   import-models [...]  regenerate models/data from the pinned PyPI packages
+  bench [--skip-build-time] [--calls N] [--batches N]
+                       benchmarks against aws-sigv4, aws-sdk-kinesis and
+                       botocore/boto3 (tests/peers/); prints a markdown table
   help                 this text";
 
 /// `cargo xtask demo [--signing-time YYYYMMDDTHHMMSSZ]`: runs the example with
@@ -86,6 +93,7 @@ fn main() -> ExitCode {
         "test" => run_all("test", &checks::steps()),
         "setup" => run_all("setup", &setup::steps()),
         "demo" => demo(rest),
+        "bench" => bench::bench(rest),
         "import-models" => match import_models::run(rest) {
             Ok(()) => ExitCode::SUCCESS,
             Err(why) => {
