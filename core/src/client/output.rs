@@ -311,19 +311,33 @@ impl crate::sigv4::Sink for UrlSink<'_> {
     }
 }
 
-/// The `<Code>` element's text in an XML body, if there is one.
+/// The `<Code>` element's text in an XML body, if there is one: the text
+/// after the first `<Code>` (any namespace prefix, any attributes) up to the
+/// next tag, trimmed. A plain scan rather than the XML reader, so builds
+/// without an XML protocol do not link one for this.
 fn xml_code(body: &[u8]) -> Option<&str> {
     let text = core::str::from_utf8(body).ok()?;
-    let mut in_code = false;
-    for token in xmlparser::Tokenizer::from(text) {
-        match token.ok()? {
-            xmlparser::Token::ElementStart { local, .. } => in_code = local.as_str() == "Code",
-            xmlparser::Token::Text { text } if in_code => return Some(text.as_str().trim()),
-            xmlparser::Token::ElementEnd {
-                end: xmlparser::ElementEnd::Close(..) | xmlparser::ElementEnd::Empty,
-                ..
-            } => in_code = false,
-            _ => {}
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let tag = rest.get(open + 1..)?;
+        let close = tag.find('>')?;
+        let inside = tag.get(..close)?;
+        let after = tag.get(close + 1..)?;
+        rest = after;
+        if inside.ends_with('/') || inside.starts_with(['/', '?', '!']) {
+            continue;
+        }
+        let name = inside
+            .split(|c: char| c.is_ascii_whitespace())
+            .next()
+            .unwrap_or("");
+        let local = name.rsplit_once(':').map_or(name, |(_, l)| l);
+        if local != "Code" {
+            continue;
+        }
+        let value = after.get(..after.find('<').unwrap_or(after.len()))?;
+        if !value.is_empty() {
+            return Some(value.trim());
         }
     }
     None
@@ -474,5 +488,15 @@ mod tests {
         assert_eq!(code(403, moto).as_deref(), Some("SignatureDoesNotMatch"));
         assert_eq!(code(200, b"{}"), None);
         assert!(code(500, b"").is_some());
+        assert_eq!(
+            xml_code(b"<a:Error><a:Code x=\"1\"> Bad </a:Code></a:Error>"),
+            Some("Bad")
+        );
+        assert_eq!(
+            xml_code(b"<E><Code/><Code></Code><!-- <Code>c</Code> --><Code>Second</Code></E>"),
+            Some("Second")
+        );
+        assert_eq!(xml_code(b"<E><Coder>x</Coder></E>"), None);
+        assert_eq!(xml_code(b"<E><Code"), None);
     }
 }
