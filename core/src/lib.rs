@@ -25,6 +25,7 @@ pub mod endpoint;
 pub mod features;
 pub mod format;
 pub mod http;
+pub mod jmespath;
 pub mod model;
 pub mod protocol;
 pub mod retry;

@@ -19,6 +19,7 @@
 pub mod check;
 pub mod endpoints;
 pub mod error;
+pub mod jmespath;
 pub mod model;
 pub mod names;
 pub mod owned;

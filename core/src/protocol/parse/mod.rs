@@ -66,7 +66,9 @@ use crate::model::{Operation, Protocol, ServiceModel, Shape, ShapeId, ShapeKind}
 
 pub use errors::{QueryError, ServiceError};
 pub use event_stream::{Event, EventError, Events, StreamException};
-pub use to_json::{MAX_JSON_DEPTH, MemberOverride, MemberOverrides, TimestampStyle, ToJsonError};
+pub use to_json::{
+    MAX_JSON_DEPTH, MemberOverride, MemberOverrides, TimestampStyle, ToJsonError, is_null_node,
+};
 
 /// Deepest body nesting the parser's readers accept.
 pub const MAX_BODY_DEPTH: usize = 64;

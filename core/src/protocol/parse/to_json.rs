@@ -400,6 +400,13 @@ fn write_iso_utc<S: Sink + ?Sized>(
     sink.write_str("+00:00\"")
 }
 
+/// Whether `node` is a JSON `null` or a CBOR `null` / `undefined`.
+pub fn is_null_node(node: &Node<'_>) -> bool {
+    let json_null = node.tag() == TAG_NULL && node.raw() == b"null";
+    let cbor_null = node.tag() == CBOR_SIMPLE && matches!(node.raw(), [0xf6] | [0xf7]);
+    json_null || cbor_null
+}
+
 impl<'s, S: Sink> Writer<'s, S> {
     fn new(sink: &'s mut S, model: &'static ServiceModel) -> Self {
         Writer {
@@ -588,9 +595,7 @@ impl<'s, S: Sink> Writer<'s, S> {
         if depth > MAX_JSON_DEPTH {
             return Err(ToJsonError::TooDeep);
         }
-        let json_null = node.tag() == TAG_NULL && node.raw() == b"null";
-        let cbor_null = node.tag() == CBOR_SIMPLE && matches!(node.raw(), [0xf6] | [0xf7]);
-        if json_null || cbor_null {
+        if is_null_node(node) {
             self.before_value()?;
             self.sink.write_str("null")?;
             return Ok(());
