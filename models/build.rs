@@ -22,11 +22,23 @@ fn main() {
 fn run(models: &std::path::Path, out: &std::path::Path) -> Result<(), stratus_codegen::GenError> {
     // Tables only (no typed shapes): for quick size probes; the tables are the same.
     let typed = std::env::var_os("STRATUS_MODELS_TABLES_ONLY").is_none();
-    let mut generator = stratus_codegen::Generator::new(models).typed(typed);
+    let resources = std::env::var_os("CARGO_FEATURE_RESOURCES").is_some();
+    let mut generator = stratus_codegen::Generator::new(models)
+        .typed(typed)
+        .resources(resources);
     for service in stratus_codegen::all_services(models)? {
         let var = format!("CARGO_FEATURE_{}", service.to_uppercase().replace('-', "_"));
         if std::env::var_os(&var).is_some() {
-            for file in ["service-2.json", "endpoint-rule-set-1.json"] {
+            for file in [
+                "service-2.json",
+                "endpoint-rule-set-1.json",
+                "resources-1.json",
+                "waiters-2.json",
+            ] {
+                // A missing file would make cargo rerun this script every build.
+                if !models.join(&service).join(file).is_file() {
+                    continue;
+                }
                 println!(
                     "cargo:rerun-if-changed={}",
                     models.join(&service).join(file).display()

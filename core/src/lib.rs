@@ -28,6 +28,8 @@ pub mod http;
 pub mod jmespath;
 pub mod model;
 pub mod protocol;
+#[cfg(feature = "resources")]
+pub mod resource;
 pub mod retry;
 pub mod sigv4;
 pub mod time;

@@ -54,3 +54,23 @@ pub fn endpoint_rules(name: &str) -> Option<&'static [u8]> {
         .find(|(service, _)| *service == name)
         .map(|(_, rules)| *rules)
 }
+
+/// boto3's resource model of the compiled-in service botocore calls `name`
+/// (`ec2`, `s3`), for the resource engine (`stratus_core::resource`); `None`
+/// when the service is not compiled in or has no resource model.
+///
+/// ```
+/// # #[cfg(feature = "ec2")] {
+/// let ec2 = stratus_models::resources("ec2").unwrap();
+/// let instance = ec2.resource("Instance").unwrap();
+/// assert_eq!(instance.identifiers[0].name, "Id");
+/// assert_eq!(instance.attribute("image_id"), Some("ImageId"));
+/// # }
+/// ```
+#[cfg(feature = "resources")]
+pub fn resources(name: &str) -> Option<&'static stratus_core::resource::model::ResourceService> {
+    RESOURCE_SERVICES
+        .iter()
+        .copied()
+        .find(|s| s.service == name)
+}

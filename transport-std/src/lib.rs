@@ -19,5 +19,7 @@ pub mod config;
 pub mod credentials;
 pub mod default_session;
 pub mod net;
+#[cfg(feature = "resources")]
+pub mod resources;
 
 pub use clock::SystemClock;

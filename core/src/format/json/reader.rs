@@ -70,6 +70,7 @@ fn tag_of(b: Option<&u8>) -> u32 {
 #[derive(Clone, Copy, Debug)]
 pub struct JsonReader {
     max_depth: usize,
+    by_member_name: bool,
 }
 
 impl Default for JsonReader {
@@ -87,7 +88,32 @@ impl JsonReader {
         } else {
             max_depth
         };
-        JsonReader { max_depth }
+        JsonReader {
+            max_depth,
+            by_member_name: false,
+        }
+    }
+
+    /// A reader of botocore's parsed dict written as JSON (what
+    /// `CallOutput::write_json` writes): members are found by their member
+    /// names, not their wire names, whatever the protocol.
+    ///
+    /// ```
+    /// use stratus_core::format::json::JsonReader;
+    /// use stratus_core::model::*;
+    /// static ID: Member = Member {
+    ///     name: "InstanceId", location_name: Some("instanceId"), target: ShapeId(0),
+    ///     location: Location::Body, flags: MemberFlags::EMPTY, extra: None,
+    /// };
+    /// let reader = JsonReader::by_member_name();
+    /// let root = reader.root(br#"{"InstanceId": "i-1"}"#).unwrap();
+    /// assert!(root.member(&ID).unwrap().unwrap().text().unwrap().eq_str("i-1"));
+    /// ```
+    pub const fn by_member_name() -> Self {
+        JsonReader {
+            max_depth: MAX_DEPTH_LIMIT,
+            by_member_name: true,
+        }
     }
 
     /// The top-level value of `body`, after checking the whole body.
@@ -134,7 +160,11 @@ impl Reader for JsonReader {
     ) -> Result<Option<Node<'a>>, DecodeError> {
         let raw = parent.raw();
         let mut pairs = Pairs::new(raw, self.max_depth)?;
-        let wire = member.wire_name();
+        let wire = if self.by_member_name {
+            member.name
+        } else {
+            member.wire_name()
+        };
         let mut found = None;
         while let Some(p) = pairs.next_pair()? {
             let key = raw.get(p.key.0..p.key.1).ok_or(DecodeError::Malformed)?;
@@ -205,6 +235,9 @@ impl Reader for JsonReader {
             (ScalarKind::Int, TAG_NUMBER) => parse_int(number_text(raw)?)
                 .map(Scalar::Int)
                 .ok_or(DecodeError::BadNumber),
+            (ScalarKind::Float, _) if !crate::format::number::FLOAT => {
+                Err(DecodeError::FloatDisabled)
+            }
             (ScalarKind::Float, TAG_NUMBER) => parse_float(number_text(raw)?)
                 .map(Scalar::Float)
                 .ok_or(DecodeError::BadNumber),
@@ -235,9 +268,6 @@ impl Reader for JsonReader {
             }
             (ScalarKind::Timestamp(_), TAG_STRING) => {
                 let inner = string_inner(raw)?;
-            (ScalarKind::Float, _) if !crate::format::number::FLOAT => {
-                Err(DecodeError::FloatDisabled)
-            }
                 parse_any(inner)
                     .map(Scalar::Timestamp)
                     .map_err(|_| DecodeError::BadTimestamp)
