@@ -55,6 +55,7 @@ mod headers;
 pub mod output;
 pub mod params;
 mod pipeline;
+mod presign_query;
 pub mod session;
 pub mod skew;
 mod streaming;
@@ -71,7 +72,8 @@ pub use events::{Event, EventKind, EventName, Handler, Order, Registry, StaticHa
 pub use headers::{HeaderBlock, HeadersFull};
 pub use output::{CallError, CallOutput, EditError, TextRef};
 pub use params::{ParamError, Params};
-pub use pipeline::{CLIENT_HANDLERS, Client, StreamingError};
+pub use pipeline::{CLIENT_HANDLERS, Client, PresignOptions, PresignedPost, StreamingError};
+pub use presign_query::PresignError;
 pub use session::{Session, SessionError};
 pub use streaming::AwsChunkedBody;
 pub use stubber::{StubError, Stubber};

@@ -415,6 +415,7 @@ pub enum CallError<'w> {
     /// retries without the `adaptive-retry` feature).
     Disabled(crate::features::Disabled),
     /// A URL or POST could not be presigned as botocore presigns it.
+    Presign(super::PresignError),
     /// The service answered with an error; the response is here to read.
     Service(CallOutput<'w>),
 }
@@ -444,8 +445,9 @@ impl fmt::Display for CallError<'_> {
             }
             CallError::Parse(e) => write!(f, "{e}"),
             CallError::Streaming(e) => write!(f, "{e}"),
-            CallError::Service(out) => match out.error_code() {
             CallError::Disabled(d) => write!(f, "{d}"),
+            CallError::Presign(e) => write!(f, "{e}"),
+            CallError::Service(out) => match out.error_code() {
                 Some(code) => write!(
                     f,
                     "an error occurred ({code}) when calling the {} operation",

@@ -3,6 +3,9 @@
 use core::cell::RefCell;
 use core::fmt::Write as _;
 
+mod presign;
+pub use presign::{PresignOptions, PresignedPost};
+
 use super::config::{ClientConfig, SignatureVersionChoice};
 use super::custom::{CustomOperation, CustomOperations};
 use super::data::{EventData, Reply, Request, SignerChoice};
@@ -296,12 +299,16 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             url: url_buf,
             scratch,
         } = ws;
+        self.retry.check_features().map_err(CallError::Disabled)?;
         let (op, params) = self.params(operation, input)?;
         let (target, serialized) = self.prepare(
             op,
-        self.retry.check_features().map_err(CallError::Disabled)?;
             &params,
-            stream.is_some(),
+            if stream.is_some() {
+                Prepared::Streamed
+            } else {
+                Prepared::Whole
+            },
             req_buf,
             url_buf,
             &mut *scratch,
@@ -392,115 +399,6 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         Ok(output)
     }
 
-    /// botocore's `generate_presigned_url`: a URL anyone can use for
-    /// `expires_secs` seconds (1 to 604,800) to perform `operation` with
-    /// `input`, signed into its query string; written into the workspace.
-    ///
-    /// The parameter and endpoint events run as for a call, then
-    /// `choose-signer` and `before-sign` (botocore's presigning order);
-    /// nothing is sent. The URL signs the `Host` header (plus any header a
-    /// `before-sign` handler adds, which the user of the URL must then send)
-    /// and, for S3, an unsigned payload.
-    pub async fn presign_url<'w>(
-        &self,
-        operation: &str,
-        input: &dyn StructValue,
-        expires_secs: u32,
-        ws: Workspace<'w>,
-    ) -> Result<&'w str, CallError<'w>> {
-        let Workspace {
-            request: req_buf,
-            headers: header_buf,
-            url: url_buf,
-            scratch,
-            ..
-        } = ws;
-        let (op, params) = self.params(operation, input)?;
-        let (target, serialized) =
-            self.prepare(op, &params, false, req_buf, url_buf, &mut *scratch)?;
-        let url_text =
-            core::str::from_utf8(url_buf.get(..target.used).unwrap_or(&[])).unwrap_or("");
-        let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
-        let mut signer = self.default_signer(op, &target);
-        self.emit(
-            EventKind::ChooseSigner,
-            op.name,
-            EventData::ChooseSigner(&mut signer),
-        )?;
-        let mut request = Request {
-            method: op.http_method,
-            scheme: target.scheme,
-            host,
-            port: target.port,
-            target: path,
-            headers: HeaderBlock::new(header_buf),
-            body: serialized.body(),
-            signing_region: target.signing_region.as_str(),
-            signing_name: target.signing_name.as_str(),
-        };
-        let authority = host_header(target.scheme, host, target.port);
-        request
-            .headers
-            .set("host", &authority)
-            .map_err(CallError::Headers)?;
-        self.emit(
-            EventKind::BeforeSign,
-            op.name,
-            EventData::BeforeSign(&mut request),
-        )?;
-
-        let mut out = super::output::UrlSink {
-            buf: scratch,
-            at: 0,
-        };
-        let url_err = |_| CallError::Endpoint(EndpointError::TooLong);
-        out.push(target.scheme).map_err(url_err)?;
-        out.push("://").map_err(url_err)?;
-        out.push(&authority).map_err(url_err)?;
-        out.push(request.target).map_err(url_err)?;
-        if signer == SignerChoice::Unsigned {
-            return Ok(out.finish());
-        }
-        let credentials = self
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(CallError::Credentials)?;
-        let s3 = is_s3(self.entry.model.name);
-        let settings = signing_settings(s3, &target);
-        let (path, query) = request
-            .target
-            .split_once('?')
-            .unwrap_or((request.target, ""));
-        let list = header_list(&request.headers)?;
-        let signable = SignableRequest {
-            method: request.method.as_str(),
-            path,
-            query,
-            headers: &list,
-            body: if s3 {
-                SignableBody::Unsigned
-            } else {
-                SignableBody::Bytes(request.body)
-            },
-        };
-        let signing = SigningParams {
-            credentials: &credentials,
-            region: request.signing_region,
-            service: request.signing_name,
-            time: self.skew.now(self.clock.now(), self.clock.now_ms()),
-            settings: settings.presigned(expires_secs),
-        };
-        let signed = sigv4::sign(&signable, &signing, &mut self.keys.borrow_mut())
-            .map_err(CallError::Signing)?;
-        out.push(if query.is_empty() { "?" } else { "&" })
-            .map_err(url_err)?;
-        signed
-            .write_query_to(&mut out)
-            .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
-        Ok(out.finish())
-    }
-
     /// Step 1 of a call: the operation `name` names (through a custom
     /// operation, whose `prepare` runs first), and the input after the
     /// parameter events.
@@ -572,7 +470,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         &self,
         op: &'static Operation,
         params: &'b Params<'_>,
-        streaming: bool,
+        purpose: Prepared,
         req_buf: &'b mut [u8],
         url: &mut [u8],
         scratch: &mut [u8],
@@ -592,10 +490,16 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             min_size: self.config.request_min_compression_size_bytes as usize,
             disabled: self.config.disable_request_compression,
         });
-        if streaming {
+        match purpose {
+            Prepared::Whole => {}
             // The payload is not in the request: a checksum of it cannot be
             // taken before sending.
-            opts.checksum = None;
+            Prepared::Streamed => opts.checksum = None,
+            // botocore neither checksums nor compresses a presigned request.
+            Prepared::Presigned => {
+                opts.checksum = None;
+                opts.compression = None;
+            }
         }
         let serialized = serialize::serialize(model, op, params, &opts, req_buf)
             .map_err(CallError::Serialize)?;
@@ -1142,6 +1046,17 @@ impl core::fmt::Display for StreamingError {
             StreamingError::TooLong => "the streamed body is too long",
         })
     }
+}
+
+/// What a request is prepared for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Prepared {
+    /// A call with its whole body.
+    Whole,
+    /// A call whose payload is streamed.
+    Streamed,
+    /// A presigned URL or POST.
+    Presigned,
 }
 
 /// Where a call goes, resolved once per call.

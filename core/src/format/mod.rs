@@ -24,4 +24,5 @@ mod sink;
 pub mod timestamp;
 pub mod xml;
 
+pub(crate) use sink::write_fmt;
 pub use sink::{CountingSink, FmtSink, Sink, SliceSink, WriteError};

@@ -58,6 +58,7 @@
 //! ```
 
 mod body;
+pub mod form_data;
 mod request;
 mod response;
 #[cfg(test)]

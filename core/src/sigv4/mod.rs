@@ -33,12 +33,14 @@ mod hash;
 mod key;
 mod names;
 mod output;
+pub mod post;
 mod request;
 mod settings;
 mod signature;
 
 pub use canonical::CanonicalRequest;
 pub use chunked::{CHUNK_HEADER_CAPACITY, ChunkHeader, ChunkSigner, aws_chunked_encoded_len};
+pub(crate) use encode::put_percent_encoded;
 pub use encode::{PercentEncoded, Sink, SliceWriter};
 pub use error::SigningError;
 pub use key::{SigningKey, SigningKeyCache};

@@ -238,5 +238,6 @@ fn report(call: &str, e: &CallError<'_>) {
             call,
             d.feature()
         ),
+        CallError::Presign(e) => error!("{}: presigning: {}", call, e),
     }
 }

@@ -13,6 +13,8 @@ mod writer;
 pub use input::{InputError, InputErrorKind, InputNode, InputSlots, JsonInput, MAX_INPUT_DEPTH};
 pub use reader::{JsonReader, TAG_ARRAY, TAG_BOOL, TAG_NULL, TAG_NUMBER, TAG_OBJECT, TAG_STRING};
 pub use scan::MAX_DEPTH_LIMIT;
+pub(crate) use scan::{Pairs, skip_ws, whole_value};
+pub(crate) use writer::write_escaped_run;
 pub use writer::{JsonStyle, JsonWriter, write_escaped};
 
 /// Checks that `text` is one well-formed JSON value (surrounding whitespace

@@ -281,7 +281,7 @@ pub fn write_escaped<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), Writ
 }
 
 /// `s` escaped with `ensure_ascii=True`, without the quotes.
-fn write_escaped_run<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), WriteError> {
+pub(crate) fn write_escaped_run<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), WriteError> {
     let bytes = s.as_bytes();
     let mut plain_from = 0;
     for (i, c) in s.char_indices() {
