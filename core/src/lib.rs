@@ -27,9 +27,11 @@ pub mod format;
 pub mod http;
 pub mod jmespath;
 pub mod model;
+pub mod paginate;
 pub mod protocol;
 #[cfg(feature = "resources")]
 pub mod resource;
 pub mod retry;
 pub mod sigv4;
 pub mod time;
+pub mod waiter;

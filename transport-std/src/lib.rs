@@ -19,6 +19,7 @@ pub mod config;
 pub mod credentials;
 pub mod default_session;
 pub mod net;
+pub mod pages;
 #[cfg(feature = "resources")]
 pub mod resources;
 

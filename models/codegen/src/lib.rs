@@ -23,6 +23,7 @@ pub mod jmespath;
 pub mod model;
 pub mod names;
 pub mod owned;
+pub mod paginators;
 pub mod resources;
 pub mod retry;
 pub mod runtime;
@@ -290,6 +291,8 @@ impl Generator {
                     "None"
                 }
             );
+            src.push_str(&paginators::emit_paginators(&self.models_dir, &svc)?.0);
+            src.push_str(&paginators::emit_waiters(&self.models_dir, &svc)?.0);
             let file = format!("{module}.rs");
             let _ = writeln!(
                 index,
