@@ -49,20 +49,13 @@ pub fn sdist_dir() -> Result<PathBuf, String> {
 /// static, fake credentials and no instance-metadata lookups, so nothing it does
 /// can leave this machine.
 pub fn python() -> Command {
-    let mut cmd =
-        Command::new(std::env::var("STRATUS_PYTHON").unwrap_or_else(|_| "python3".into()));
-    cmd.env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    let mut cmd = stratus_moto::python();
+    cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env(
             "AWS_SECRET_ACCESS_KEY",
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
         )
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("PYTHONDONTWRITEBYTECODE", "1");
+        .env("AWS_DEFAULT_REGION", "us-east-1");
     cmd
 }
 
