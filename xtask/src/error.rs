@@ -60,6 +60,8 @@ pub enum XtaskError {
     },
     /// `cargo xtask import-models` reported an error.
     ImportModels(String),
+    /// The local moto server for `cargo xtask demo` did not start.
+    Moto(stratus_moto::MotoError),
 }
 
 impl fmt::Display for XtaskError {
@@ -97,6 +99,7 @@ impl fmt::Display for XtaskError {
                 path.display()
             ),
             XtaskError::ImportModels(why) => write!(f, "import-models: {why}"),
+            XtaskError::Moto(why) => write!(f, "local moto: {why}"),
         }
     }
 }

@@ -4,8 +4,8 @@
 //! cargo xtask test             install what is missing, then fmt, clippy, the
 //!                              thumbv7em build and every test (what CI runs)
 //! cargo xtask setup            only the install steps
-//! cargo xtask demo [--signing-time YYYYMMDDTHHMMSSZ]
-//!                              sign a sample Kinesis request and print it
+//! cargo xtask demo [gateway options]
+//!                              the stratus gateway against a local moto
 //! cargo xtask import-models …  regenerate models/data from the pinned packages
 //! cargo xtask bench [--skip-build-time]
 //!                              stratus against aws-sigv4, aws-sdk-kinesis and
@@ -17,6 +17,7 @@
 
 mod bench;
 mod checks;
+mod demo;
 mod error;
 mod import_models;
 mod sdist;
@@ -37,51 +38,16 @@ tasks:
                        thumbv7em-none-eabihf core build and every test
   setup                only the install steps (Rust target and components,
                        pinned botocore/boto3/moto, the botocore sdist)
-  demo [--signing-time YYYYMMDDTHHMMSSZ]
-                       sign a sample Kinesis PutRecord request and print it
-                       (at the current time unless one is given)
+  demo [--devices N] [--duration 10s] [--rate N] [...]
+                       the stratus gateway: simulated devices sending to
+                       Kinesis, CloudWatch, IoT Data and S3 through stratus
+                       against a local signature-checking moto, then a
+                       read-back (`cargo xtask demo --help`: every option)
   import-models [...]  regenerate models/data from the pinned PyPI packages
   bench [--skip-build-time] [--calls N] [--batches N]
                        benchmarks against aws-sigv4, aws-sdk-kinesis and
                        botocore/boto3 (tests/peers/); prints a markdown table
   help                 this text";
-
-/// `cargo xtask demo [--signing-time YYYYMMDDTHHMMSSZ]`: runs the example with
-/// these arguments. Its stdout is the signed request byte for byte, so nothing
-/// of xtask's own is printed there.
-fn demo(args: &[String]) -> ExitCode {
-    let mut cmd = workspace::cargo();
-    cmd.args([
-        "run",
-        "-p",
-        "stratus-transport-std",
-        "--example",
-        "sign_request",
-        "--quiet",
-        "--",
-    ])
-    .args(args);
-    let shown = workspace::show(&cmd);
-    match cmd.status() {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(status) => {
-            let err = XtaskError::CommandFailed {
-                command: shown,
-                status,
-            };
-            eprintln!("xtask demo: {err}");
-            ExitCode::FAILURE
-        }
-        Err(source) => {
-            let err = XtaskError::Spawn {
-                command: shown,
-                source,
-            };
-            eprintln!("xtask demo: {err}");
-            ExitCode::FAILURE
-        }
-    }
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -92,7 +58,7 @@ fn main() -> ExitCode {
     match task {
         "test" => run_all("test", &checks::steps()),
         "setup" => run_all("setup", &setup::steps()),
-        "demo" => demo(rest),
+        "demo" => demo::demo(rest),
         "bench" => bench::bench(rest),
         "import-models" => match import_models::run(rest) {
             Ok(()) => ExitCode::SUCCESS,

@@ -229,7 +229,8 @@ fn python_problems() -> Result<Vec<(&'static PyPackage, String)>, XtaskError> {
         .collect())
 }
 
-fn ensure_python_packages() -> Result<Outcome, XtaskError> {
+/// Installs the pinned Python packages that are missing or at another version.
+pub fn ensure_python_packages() -> Result<Outcome, XtaskError> {
     let problems = python_problems()?;
     if problems.is_empty() {
         let specs: Vec<String> = PY_PACKAGES.iter().map(PyPackage::pip_spec).collect();
