@@ -180,3 +180,19 @@ pub fn emit_waiters(models_dir: &Path, svc: &ServiceIr) -> Result<(String, usize
     );
     Ok((src, items.len()))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_paginator_and_waiter_in_the_models_generates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
+        let (mut pages, mut waits) = (0, 0);
+        for name in crate::all_services(&dir).unwrap() {
+            let svc = crate::load_service(&dir, &name).unwrap();
+            pages += super::emit_paginators(&dir, &svc).unwrap().1;
+            waits += super::emit_waiters(&dir, &svc).unwrap().1;
+        }
+        println!("generated {pages} paginators and {waits} waiters");
+        assert_eq!((pages, waits), (3112, 363));
+    }
+}
