@@ -88,7 +88,11 @@ fn boto3_pages(
     key: &str,
     field: &str,
 ) -> (Vec<Vec<String>>, Option<String>) {
-    let py_op = if op == "Scan" { "scan" } else { "list_objects_v2" };
+    let py_op = if op == "Scan" {
+        "scan"
+    } else {
+        "list_objects_v2"
+    };
     let script = format!(
         "import boto3, json, os\n\
          c = boto3.client('{service}', region_name='us-east-1', endpoint_url=os.environ['STRATUS_MOTO_ENDPOINT'])\n\
