@@ -136,6 +136,7 @@ def micro(repeats):
 
 
 def seq(port, calls):
+    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     import boto3
 
     client = boto3.client(
@@ -149,6 +150,7 @@ def seq(port, calls):
     def call():
         client.put_record(StreamName=STREAM, PartitionKey=PARTITION_KEY, Data=DATA)
 
+    setup_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     call()
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
@@ -164,6 +166,8 @@ def seq(port, calls):
         cpu_ns_per_call=cpu * 1e9 / calls,
         calls_per_s=calls / wall,
         peak_rss_kib=r1.ru_maxrss,
+        start_rss_kib=start_rss,
+        setup_rss_kib=setup_rss,
     )), flush=True)
 
 

@@ -144,8 +144,16 @@ pub fn rusage() -> (u64, u64) {
 }
 
 /// Runs `calls` sequential calls of `call` (after one warm-up call that opens
-/// the connection) and prints the sequential row's JSON line.
-pub fn sequential(client: &str, calls: u64, mut call: impl FnMut() -> Result<(), String>) {
+/// the connection) and prints the sequential row's JSON line. `start_rss_kib`
+/// is the peak RSS when `main` began (before the client was set up); the line
+/// also gives it after set-up, to show where a client's memory goes.
+pub fn sequential(
+    client: &str,
+    calls: u64,
+    start_rss_kib: u64,
+    mut call: impl FnMut() -> Result<(), String>,
+) {
+    let (_, setup_rss) = rusage();
     if let Err(e) = call() {
         eprintln!("{client}: the warm-up call failed: {e}");
         std::process::exit(1);
@@ -169,6 +177,8 @@ pub fn sequential(client: &str, calls: u64, mut call: impl FnMut() -> Result<(),
             "cpu_ns_per_call": (cpu1 - cpu0) as f64 / calls as f64,
             "calls_per_s": calls as f64 * 1e9 / wall,
             "peak_rss_kib": rss,
+            "start_rss_kib": start_rss_kib,
+            "setup_rss_kib": setup_rss,
         })
     );
 }

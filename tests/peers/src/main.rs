@@ -354,7 +354,7 @@ fn thousands(v: f64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -647,6 +647,31 @@ fn table(
         );
     }
     goal("client creation < 1 µs", ns(cs), cs < 1000.0);
+
+    // Where the figures come from, for the not-reached goals.
+    let _ = writeln!(
+        t,
+        "\nstratus client creation through the session: {}; `Client::new` alone: {}; \
+         the client value is {} bytes.",
+        ns(cs),
+        ns(g("client_new", "stratus", "ns")?),
+        g("client_size", "stratus", "bytes")?
+    );
+    for (imp, name) in [
+        ("raw", "raw client"),
+        ("stratus", "stratus"),
+        ("aws-sdk-kinesis", "aws-sdk-kinesis"),
+        ("boto3", "boto3"),
+    ] {
+        let at = |f| g("sequential", imp, f).map(mib);
+        let _ = writeln!(
+            t,
+            "Peak RSS of the {name} process: {} at start of main, {} after setting up the client, {} at the end.",
+            at("start_rss_kib").unwrap_or_else(|_| "—".into()),
+            at("setup_rss_kib").unwrap_or_else(|_| "—".into()),
+            at("peak_rss_kib")?,
+        );
+    }
     Ok(t)
 }
 

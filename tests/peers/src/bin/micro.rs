@@ -292,6 +292,28 @@ fn stratus_rows(batches: usize) {
     let t = ns_per_op(batches, create);
     let a = allocations_per_op(1000, create);
     emit("client_create", "stratus", t, Some(a));
+
+    // The same without the session (no creating-client-class event): where
+    // the time goes.
+    let new = || {
+        let c = stratus_core::client::Client::new(
+            &stratus_models::kinesis::ENTRY,
+            black_box(config.clone()).region(REGION),
+            &transport,
+            &creds,
+            SystemClock,
+        );
+        black_box(&c);
+    };
+    emit("client_new", "stratus", ns_per_op(batches, new), None);
+    println!(
+        "{}",
+        serde_json::json!({
+            "row": "client_size",
+            "impl": "stratus",
+            "bytes": std::mem::size_of_val(&client),
+        })
+    );
 }
 
 mod sdk {

@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 fn main() {
+    let (_, start_rss) = stratus_peers::rusage();
     let mut args = std::env::args().skip(1);
     let port: u16 = args
         .next()
@@ -24,7 +25,7 @@ fn main() {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to the server");
     s.set_nodelay(true).expect("nodelay");
     let mut buf = vec![0u8; 4096];
-    stratus_peers::sequential("raw", calls, || {
+    stratus_peers::sequential("raw", calls, start_rss, || {
         s.write_all(&request).map_err(|e| e.to_string())?;
         // The reply's length is known: read exactly that much.
         let mut got = 0;

@@ -6,6 +6,7 @@ use aws_smithy_types::Blob;
 use stratus_peers::*;
 
 fn main() {
+    let (_, start_rss) = stratus_peers::rusage();
     let mut args = std::env::args().skip(1);
     let port: u16 = args
         .next()
@@ -24,7 +25,7 @@ fn main() {
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .build();
     let client = aws_sdk_kinesis::Client::from_conf(config);
-    sequential("aws-sdk-kinesis", calls, || {
+    sequential("aws-sdk-kinesis", calls, start_rss, || {
         rt.block_on(
             client
                 .put_record()

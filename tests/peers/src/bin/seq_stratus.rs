@@ -10,6 +10,7 @@ use stratus_transport_std::blocking::{self, HeapBuffers};
 use stratus_transport_std::net::StdTransport;
 
 fn main() {
+    let (_, start_rss) = stratus_peers::rusage();
     let mut args = std::env::args().skip(1);
     let port: u16 = args
         .next()
@@ -38,7 +39,7 @@ fn main() {
         ..Default::default()
     };
     let mut bufs = HeapBuffers::new(4096, 4096);
-    sequential("stratus", calls, || {
+    sequential("stratus", calls, start_rss, || {
         let out = blocking::call(&client, "PutRecord", &input, bufs.workspace())
             .map_err(|e| e.to_string())?;
         if out.status() != 200 {
