@@ -2,9 +2,15 @@
 //! signature-checking moto (the example `resources_walkthrough`'s own code),
 //! compared with boto3's resource API on the same server: EC2
 //! `create_instances` → `Instance` (`image_id` loaded lazily, `stop()`), S3
-//! `objects.all()` / `.filter(Prefix=…)` / `.limit(2)` / batch delete, a
+//! `objects.all()` / `.filter(Prefix=…)` / `.limit(2)` / `.page_size(2)`
+//! (paged through the ListObjects paginator) / batch delete, a
 //! DynamoDB `Table` `put_item` / `get_item`, an SQS `Queue` `send_message` /
 //! `receive_messages`.
+//!
+//! moto's signature check refuses any query value holding a `/`
+//! (`ListObjects` with `Prefix=logs/`): it rebuilds the canonical query from
+//! the decoded URL. boto3 fails the same way, which the test asserts, so the
+//! walkthrough's keys hold no `/`.
 
 #[path = "../../transport-std/examples/resources_walkthrough/walk.rs"]
 mod walk;
@@ -54,10 +60,52 @@ fn resource_walkthrough_matches_boto3() {
         "{}",
         r.state_after_stop
     );
-    assert_eq!(r.all_keys, ["data/c.txt", "logs/a.txt", "logs/b.txt"]);
-    assert_eq!(r.prefix_keys, ["logs/a.txt", "logs/b.txt"]);
-    assert_eq!(r.limited_keys, ["data/c.txt", "logs/a.txt"]);
-    assert_eq!(r.keys_after_delete, ["data/c.txt"]);
+    assert_eq!(r.all_keys, ["data-c.txt", "logs-a.txt", "logs-b.txt"]);
+    assert_eq!(r.prefix_keys, ["logs-a.txt", "logs-b.txt"]);
+    assert_eq!(r.limited_keys, ["data-c.txt", "logs-a.txt"]);
+    assert_eq!(
+        r.pages_of_two,
+        [vec!["data-c.txt", "logs-a.txt"], vec!["logs-b.txt"]],
+        "page_size(2) pages through the ListObjects paginator (MaxKeys, then Marker)"
+    );
+    assert_eq!(r.keys_after_delete, ["data-c.txt"]);
+
+    // More objects, then pages, a limit across pages, and a query value
+    // with `/`, which moto refuses for both clients.
+    let s3r = stratus_transport_std::resources::ServiceResource::new(
+        &s3,
+        stratus_models::resources("s3").unwrap(),
+    );
+    let bucket = s3r.subresource("Bucket", &["walk-t1"]).unwrap();
+    for key in ["e-1", "e-2", "e-3", "e-4"] {
+        bucket
+            .subresource("Object", &[key])
+            .unwrap()
+            .action("put", json!({}))
+            .unwrap();
+    }
+    let objects = bucket.collection("objects").unwrap();
+    let page_keys = |c: &stratus_transport_std::resources::Collection<'_>| -> Vec<Vec<String>> {
+        c.pages()
+            .map(|p| {
+                p.unwrap()
+                    .iter()
+                    .map(|o| o.identifier_str("key").unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    };
+    let pages3 = page_keys(&objects.all().page_size(3));
+    let limited_paged = page_keys(&objects.all().page_size(2).limit(3));
+    let slash = objects
+        .filter(json!({"Prefix": "logs/"}))
+        .unwrap()
+        .items()
+        .map(|_| String::from("ok"))
+        .unwrap_or_else(|e| match e {
+            stratus_core::resource::ResourceError::Service { code, .. } => code,
+            e => panic!("{e}"),
+        });
     assert_eq!(r.item, json!({"pk": {"S": "k1"}, "v": {"S": "hello"}}));
     assert_eq!(r.table_status, "ACTIVE");
     assert_eq!(r.bodies, ["hello from stratus"]);
@@ -65,17 +113,26 @@ fn resource_walkthrough_matches_boto3() {
     // boto3's resource API on the same server sees the same things.
     let script = format!(
         r#"
-import json, os, boto3
+import json, os, boto3, botocore
 kw = dict(endpoint_url=os.environ["STRATUS_MOTO_ENDPOINT"], region_name="us-east-1")
 ec2 = boto3.resource("ec2", **kw)
 i = ec2.Instance("{id}")
 b = boto3.resource("s3", **kw).Bucket("walk-t1")
 t = boto3.resource("dynamodb", **kw).Table("walk-t1")
+def slash():
+    try:
+        list(b.objects.filter(Prefix="logs/"))
+        return "ok"
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
 print(json.dumps({{
     "image_id": i.image_id,
     "state": i.state["Name"],
     "keys": [o.key for o in b.objects.all()],
     "limited": [o.key for o in b.objects.all().limit(2)],
+    "pages3": [[o.key for o in p] for p in b.objects.page_size(3).pages()],
+    "limited_paged": [[o.key for o in p] for p in b.objects.page_size(2).limit(3).pages()],
+    "slash": slash(),
     "item": t.get_item(Key={{"pk": "k1"}})["Item"],
     "table_status": t.table_status,
 }}))
@@ -91,16 +148,20 @@ print(json.dumps({{
     };
     check("image_id", json!(r.image_id), &boto3["image_id"]);
     check("state", json!(r.state_after_stop), &boto3["state"]);
+    let all: Vec<String> = pages3.concat();
+    check("keys", json!(all), &boto3["keys"]);
+    check("limit(2)", json!(all[..2]), &boto3["limited"]);
+    check("page_size(3) pages", json!(pages3), &boto3["pages3"]);
     check(
-        "keys after batch delete",
-        json!(r.keys_after_delete),
-        &boto3["keys"],
+        "page_size(2).limit(3) pages",
+        json!(limited_paged),
+        &boto3["limited_paged"],
     );
-    check(
-        "limit(2)",
-        json!(r.keys_after_delete.iter().take(2).collect::<Vec<_>>()),
-        &boto3["limited"],
+    assert_eq!(
+        slash, "SignatureDoesNotMatch",
+        "moto's limit, as seen by stratus"
     );
+    check("Prefix=logs/ refused", json!(slash), &boto3["slash"]);
     // boto3's DynamoDB resource (de)serializes attribute values; stratus
     // keeps botocore's typed form.
     check(
@@ -113,5 +174,5 @@ print(json.dumps({{
         json!(r.table_status),
         &boto3["table_status"],
     );
-    println!("stratus and boto3 agree on {agree} of 6 values");
+    println!("stratus and boto3 agree on {agree} of 9 values");
 }

@@ -80,8 +80,10 @@ impl<'c> Collection<'c> {
         }
     }
 
-    /// Asks the service for pages of `n` items (when the operation can
-    /// paginate).
+    /// Asks the service for pages of `n` items: the paginator's limit key
+    /// (`MaxKeys`) is set to `n`. Fetching fails with
+    /// [`ResourceError::Pagination`] when the paginator has no limit key;
+    /// an operation without a paginator makes one call and ignores it.
     pub fn page_size(&self, n: usize) -> Self {
         Collection {
             page_size: Some(n),
@@ -194,10 +196,11 @@ impl<'c> Pages<'c> {
         if let Some(p) = params.as_object_mut() {
             merge(p, c.params.clone());
         }
-        let pager = super::paging::Pager::new(c.parent.caller().model(), op);
-        pager.prepare(&mut params, c.page_size, token.as_ref());
+        let pager =
+            super::paging::Pager::new(c.parent.resource_service(), c.parent.caller().model(), op);
+        pager.prepare(&mut params, c.page_size, token.as_ref())?;
         let response = c.parent.caller().call_json(op, &params).await?;
-        let next = pager.next_token(&response)?;
+        let next = pager.next_token(&response, token.as_ref())?;
         let shape = {
             let m = c.parent.caller().model();
             m.operation(op).and_then(|o| m.output_of(o))

@@ -90,6 +90,15 @@ pub enum ResourceError {
         /// What went wrong.
         reason: String,
     },
+    /// A collection's paginator refused: `page_size` on an operation whose
+    /// paginator has no limit key, or the service sent the same next token
+    /// twice (botocore's `PaginationError`).
+    Pagination {
+        /// The operation.
+        operation: &'static str,
+        /// Why.
+        error: crate::paginate::PaginationError,
+    },
     /// A resource waiter gave up or failed.
     Waiter {
         /// The client waiter (`InstanceRunning`).
@@ -152,6 +161,9 @@ impl fmt::Display for ResourceError {
             }
             ResourceError::Output { operation, reason } => {
                 write!(f, "{operation}'s response cannot be read: {reason}")
+            }
+            ResourceError::Pagination { operation, error } => {
+                write!(f, "paginating {operation}: {error}")
             }
             ResourceError::Waiter { waiter, reason } => write!(f, "waiter {waiter}: {reason}"),
         }

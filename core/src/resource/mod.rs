@@ -11,7 +11,11 @@
 //!   `load` request; [`Resource::reload`] refreshes them. References
 //!   ([`Resource::reference`]) follow identifiers in the data.
 //! * [`Collection`]s (`bucket.objects`) take `all`, `filter`, `limit`,
-//!   `page_size`, walk [`Pages`] and run batch actions (`delete`).
+//!   `page_size`, walk [`Pages`] and run batch actions (`delete`). As
+//!   boto3's, they page through the operation's paginator when the service
+//!   has one ([`ResourceService::paginators`](model::ResourceService),
+//!   botocore's `can_paginate`), sending `page_size` as its limit key;
+//!   otherwise they make one call.
 //!
 //! Values are `serde_json::Value`s in botocore's parsed-dict form (what
 //! [`CallOutput::write_json`](crate::client::CallOutput::write_json)
@@ -38,6 +42,7 @@
 //!         identifiers: &[Identifier { name: "Name", python_name: "name", member_name: None }],
 //!         shape: None, attributes: &[], load: None, actions: &[], batch_actions: &[], has: &[],
 //!         collections: &[], waiters: &[] }],
+//!     paginators: &[], waiters: &[],
 //! };
 //! struct Offline;
 //! impl Caller for Offline {

@@ -30,6 +30,12 @@ pub struct ResourceService {
     pub root: ResourceModel,
     /// The resources, sorted by name.
     pub resources: &'static [ResourceModel],
+    /// The service's paginators (`<service>::PAGINATORS`): a collection whose
+    /// operation has one pages through it, as boto3's `can_paginate` says.
+    pub paginators: &'static [crate::paginate::Paginator],
+    /// The service's waiters (`<service>::WAITERS`), which resource waiters
+    /// (`wait_until_running`) name.
+    pub waiters: &'static [crate::waiter::Waiter],
 }
 
 impl ResourceService {

@@ -136,7 +136,7 @@ pub fn emit_resources(
         e.counts.resources += 1;
     }
     let src = format!(
-        "/// boto3's resource model of `{0}` ({1} resources).\n#[cfg(feature = \"resources\")]\npub mod resources {{\n    /// The service resource and the resources of `{0}`.\n    pub static RESOURCES: ::stratus_core::resource::model::ResourceService = ::stratus_core::resource::model::ResourceService {{ service: {0:?}, root: {root}, resources: &[{list}] }};\n}}\n",
+        "/// boto3's resource model of `{0}` ({1} resources).\n#[cfg(feature = \"resources\")]\npub mod resources {{\n    /// The service resource and the resources of `{0}`.\n    pub static RESOURCES: ::stratus_core::resource::model::ResourceService = ::stratus_core::resource::model::ResourceService {{ service: {0:?}, root: {root}, resources: &[{list}], paginators: super::PAGINATORS, waiters: super::WAITERS }};\n}}\n",
         svc.name,
         resources.len(),
         list = resources.join(", "),
