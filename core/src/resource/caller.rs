@@ -114,7 +114,7 @@ async fn call_json<T: Transport, C: ProvideCredentials, K: Clock + Timer>(
         return Err(bad("the parameters are not a JSON object".into()));
     }
     let text = params.to_string();
-    let slots: Box<InputSlots<'_, INPUT_SLOTS>> = Box::new(InputSlots::new());
+    let slots: Box<InputSlots<'_, INPUT_SLOTS>> = Box::default();
     let mut scratch = vec![0u8; text.len() + 16];
     let json_input;
     let input: &dyn StructValue = match op.input {
