@@ -55,7 +55,7 @@ mod tls;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use rustls::ClientConfig;
@@ -284,10 +284,20 @@ impl StdTransportBuilder {
         self
     }
 
-    /// The transport.
+    /// The transport. Settings other than the defaults are turned into a
+    /// rustls configuration now, so their errors show here; the defaults
+    /// (the Mozilla roots, no client certificate) are built at the first
+    /// `https` connection and shared by every such transport in the process,
+    /// so a transport that only speaks plain `http` never pays for the root
+    /// store.
     pub fn build(self) -> Result<StdTransport, BuildError> {
+        let tls = if self.tls.is_mozilla_only() {
+            TlsConfig::SharedMozilla
+        } else {
+            TlsConfig::Built(self.tls.client_config()?)
+        };
         Ok(StdTransport {
-            tls: self.tls.client_config()?,
+            tls,
             settings: self.tls,
             proxies: self.proxies,
             pool: Pool::new(self.per_host, self.total, self.idle_timeout),
@@ -295,9 +305,34 @@ impl StdTransportBuilder {
     }
 }
 
+/// A transport's rustls configuration.
+enum TlsConfig {
+    /// Built from non-default settings when the transport was built.
+    Built(Arc<ClientConfig>),
+    /// The default settings' configuration, [`MOZILLA_ONLY`].
+    SharedMozilla,
+}
+
+/// The rustls configuration of the default settings, built at the first
+/// `https` connection of any transport using them (`None`: rustls refused
+/// it, which its ring provider's safe defaults do not do).
+static MOZILLA_ONLY: OnceLock<Option<Arc<ClientConfig>>> = OnceLock::new();
+
+impl TlsConfig {
+    fn get(&self) -> Result<&Arc<ClientConfig>, TransportError> {
+        match self {
+            TlsConfig::Built(config) => Ok(config),
+            TlsConfig::SharedMozilla => MOZILLA_ONLY
+                .get_or_init(|| TlsSettings::new().client_config().ok())
+                .as_ref()
+                .ok_or(TransportError::Tls),
+        }
+    }
+}
+
 /// The std transport. See the [module docs](self).
 pub struct StdTransport {
-    tls: Arc<ClientConfig>,
+    tls: TlsConfig,
     settings: TlsSettings,
     proxies: ProxySettings,
     pool: Pool,
@@ -478,11 +513,11 @@ impl StdTransport {
             ("https", Some(proxy)) => {
                 let mut tcp = conn::connect_tcp(proxy.host(), proxy.port(), t)?;
                 conn::tunnel(&mut tcp, proxy, &route.host, route.port, t)?;
-                conn::tls(tcp, &self.tls, &route.host, t)?
+                conn::tls(tcp, self.tls.get()?, &route.host, t)?
             }
             ("https", None) => {
                 let tcp = conn::connect_tcp(&route.host, route.port, t)?;
-                conn::tls(tcp, &self.tls, &route.host, t)?
+                conn::tls(tcp, self.tls.get()?, &route.host, t)?
             }
             (_, Some(proxy)) => Conn::Plain(conn::connect_tcp(proxy.host(), proxy.port(), t)?),
             (_, None) => Conn::Plain(conn::connect_tcp(&route.host, route.port, t)?),

@@ -70,6 +70,14 @@ impl TlsSettings {
         }
     }
 
+    /// The settings of [`new`](Self::new), unchanged.
+    pub(crate) fn is_mozilla_only(&self) -> bool {
+        self.webpki_roots
+            && !self.platform_roots
+            && self.extra_roots.is_empty()
+            && self.client_auth.is_none()
+    }
+
     /// Also trust the platform's roots (`rustls-native-certs`; the feature
     /// `platform-roots`). Read when the client configuration is built.
     #[cfg(feature = "platform-roots")]
