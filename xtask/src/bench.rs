@@ -5,14 +5,17 @@
 //! workspace, its `Cargo.lock` and the test command never build them. This
 //! task builds that workspace (release) into `<target>/peers` and starts its
 //! runner, which measures everything in one run and prints the markdown table
-//! on stdout (cargo's and the runner's progress go to stderr). Not part of
-//! `cargo xtask test`.
+//! on stdout (cargo's and the runner's progress go to stderr). It first
+//! installs what it needs, as `cargo xtask setup` does: the pinned
+//! botocore/boto3 its Python rows import (cargo fetches the Rust peers). Not
+//! part of `cargo xtask test`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::error::XtaskError;
-use crate::workspace;
+use crate::steps::Outcome;
+use crate::{setup, workspace};
 
 /// The peers' target directory: `$CARGO_TARGET_DIR/peers`, else `target/peers`.
 fn target_dir() -> PathBuf {
@@ -23,6 +26,11 @@ fn target_dir() -> PathBuf {
 }
 
 fn run(args: &[String]) -> Result<(), XtaskError> {
+    eprintln!("bench: the pinned Python packages (botocore, boto3)");
+    match setup::ensure_python_packages()? {
+        Outcome::Ran => eprintln!("bench: installed"),
+        Outcome::AlreadyDone(what) => eprintln!("bench: {what}"),
+    }
     let root = workspace::root();
     let target = target_dir();
     let mut build = workspace::cargo();
