@@ -557,6 +557,15 @@ struct Match<'h> {
     handler: Callable<'h>,
 }
 
+/// The order handlers run in: botocore's pattern order, then the
+/// registration's order, source and sequence.
+fn match_order(a: &Match<'_>, b: &Match<'_>) -> Ordering {
+    pattern_order(a.pattern, b.pattern)
+        .then(a.order.cmp(&b.order))
+        .then(a.source.cmp(&b.source))
+        .then(a.seq.cmp(&b.seq))
+}
+
 /// The handlers one event runs, gathered from every registry and sorted.
 pub struct Matches<'h>(heapless::Vec<Match<'h>, MAX_MATCHES>);
 
@@ -587,12 +596,21 @@ impl<'h> Matches<'h> {
             let source = u8::try_from(i + 1).unwrap_or(u8::MAX);
             set.collect(name, source, &mut m)?;
         }
-        m.0.sort_unstable_by(|a, b| {
-            pattern_order(a.pattern, b.pattern)
-                .then(a.order.cmp(&b.order))
-                .then(a.source.cmp(&b.source))
-                .then(a.seq.cmp(&b.seq))
-        });
+        // An insertion sort: a few handlers at most, and `core`'s sorts are
+        // kilobytes of flash each. (source, seq) is unique, so no two
+        // matches compare equal and the order is the one a sort would give.
+        let list = &mut m.0;
+        for i in 1..list.len() {
+            let mut j = i;
+            while let (Some(a), Some(b)) = (j.checked_sub(1).and_then(|k| list.get(k)), list.get(j))
+            {
+                if match_order(a, b) != Ordering::Greater {
+                    break;
+                }
+                list.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         Ok(m)
     }
 

@@ -209,6 +209,10 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     }
 
     /// Runs the handlers for `event` until `answered` holds.
+    ///
+    /// Out of line: a call emits a dozen events, and inlined at each the
+    /// gathering and ordering of handlers would be copied a dozen times.
+    #[inline(never)]
     fn dispatch(
         &self,
         event: &mut Event<'_, '_>,
@@ -231,6 +235,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     }
 
     /// Emits an event whose data the pipeline does not read back.
+    #[inline(never)]
     fn emit(
         &self,
         kind: EventKind,
@@ -314,19 +319,22 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             &mut *scratch,
         )?;
 
-        // 4. before-call: a handler may answer.
-        let mut event = Event::new(
-            self.event_name(EventKind::BeforeCall, op.name),
-            EventData::BeforeCall {
-                params: &params,
-                reply: Reply::new(&mut *resp_buf),
-            },
-        );
-        self.dispatch(&mut event, answered_before_call)
-            .map_err(widen)?;
-        let early = match event.data {
-            EventData::BeforeCall { mut reply, .. } => reply.take(),
-            _ => None,
+        // 4. before-call: a handler may answer. (In a block, so the event
+        // is not kept in the call's future across the sends.)
+        let early = {
+            let mut event = Event::new(
+                self.event_name(EventKind::BeforeCall, op.name),
+                EventData::BeforeCall {
+                    params: &params,
+                    reply: Reply::new(&mut *resp_buf),
+                },
+            );
+            self.dispatch(&mut event, answered_before_call)
+                .map_err(widen)?;
+            match event.data {
+                EventData::BeforeCall { mut reply, .. } => reply.take(),
+                _ => None,
+            }
         };
 
         let (raw, attempts) = match early {
@@ -596,9 +604,17 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         target: &Target,
     ) -> Result<(), CallError<'static>> {
         let mut ua: heapless::String<160> = heapless::String::new();
-        let _ = write!(ua, "stratus/{} md/{}", env!("CARGO_PKG_VERSION"), op.name);
-        if !self.config.user_agent_extra.is_empty() {
-            let _ = write!(ua, " {}", self.config.user_agent_extra);
+        let extra = self.config.user_agent_extra.as_str();
+        for part in [
+            concat!("stratus/", env!("CARGO_PKG_VERSION"), " md/"),
+            op.name,
+            if extra.is_empty() { "" } else { " " },
+            extra,
+        ] {
+            // As `write!` did: what does not fit is left out.
+            if ua.push_str(part).is_err() {
+                break;
+            }
         }
         headers.set("User-Agent", &ua).map_err(CallError::Headers)?;
         for (n, v) in &target.headers {
@@ -654,29 +670,34 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 .sign(op, request, signer, target, sig_space, stream.as_deref())
                 .await?;
 
-            let mut event = Event::new(
-                self.event_name(EventKind::BeforeSend, op.name),
-                EventData::BeforeSend {
-                    request,
-                    reply: Reply::new(&mut *resp_buf),
-                },
-            );
-            self.dispatch(&mut event, answered_before_send)
-                .map_err(widen)?;
-            let replied = match event.data {
-                EventData::BeforeSend { mut reply, .. } => reply.take(),
-                _ => None,
+            // The event in a block and no tuple matched across the send:
+            // neither is kept in the call's future while the transport runs.
+            let replied = {
+                let mut event = Event::new(
+                    self.event_name(EventKind::BeforeSend, op.name),
+                    EventData::BeforeSend {
+                        request,
+                        reply: Reply::new(&mut *resp_buf),
+                    },
+                );
+                self.dispatch(&mut event, answered_before_send)
+                    .map_err(widen)?;
+                match event.data {
+                    EventData::BeforeSend { mut reply, .. } => reply.take(),
+                    _ => None,
+                }
             };
-            let outcome = match (replied, stream.as_deref_mut(), chunks) {
-                (Some(raw), _, _) => Attempt::Response(raw),
-                (None, Some(s), Some(signer)) => {
-                    self.send(request, target, Some((s, signer)), resp_buf)
-                        .await
-                }
-                (None, Some(_), None) => {
-                    return Err(CallError::Streaming(StreamingError::Unsigned));
-                }
-                (None, None, _) => self.send(request, target, None, resp_buf).await,
+            let outcome = if let Some(raw) = replied {
+                Attempt::Response(raw)
+            } else {
+                let streamed = match (stream.as_deref_mut(), chunks) {
+                    (Some(s), Some(signer)) => Some((s, signer)),
+                    (Some(_), None) => {
+                        return Err(CallError::Streaming(StreamingError::Unsigned));
+                    }
+                    (None, _) => None,
+                };
+                self.send(request, target, streamed, resp_buf).await
             };
 
             // Read what the retry rules need, then let handlers look.
@@ -976,7 +997,24 @@ fn host_header(scheme: &str, host: &str, port: Option<u16>) -> heapless::String<
     let mut out: heapless::String<300> = super::bounded(host);
     let default_port = if scheme == "https" { 443 } else { 80 };
     if let Some(p) = port.filter(|p| *p != default_port) {
-        let _ = write!(out, ":{p}");
+        // `:` and the port's digits, without `core::fmt`.
+        let mut digits = [0u8; 5];
+        let mut at = digits.len();
+        let mut n = p;
+        loop {
+            at -= 1;
+            if let Some(d) = digits.get_mut(at) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || at == 0 {
+                break;
+            }
+        }
+        let _ = out.push(':');
+        for &d in digits.get(at..).unwrap_or(&[]) {
+            let _ = out.push(char::from(d));
+        }
     }
     out
 }

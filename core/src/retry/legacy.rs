@@ -159,12 +159,40 @@ impl LegacyRules {
             DelayBase::Rand => jitter::draw(jitter),
             DelayBase::Seconds(s) => s,
         };
-        let exponent = f64::from(attempt.saturating_sub(1));
-        base * libm::pow(self.delay.growth_factor, exponent)
+        base * growth(self.delay.growth_factor, attempt.saturating_sub(1))
     }
 
     fn has(&self, pred: impl Fn(&AppliesWhen) -> bool) -> bool {
         self.policies.iter().any(|p| pred(&p.when))
+    }
+}
+
+/// `factor^exponent` as botocore's `growth_factor ** (attempts - 1)`.
+///
+/// Every model's factor is 2, whose integer powers doubling gives exactly
+/// (as `pow` does, `inf` past `f64::MAX`), without `libm::pow` (2.4 KB of
+/// flash). Other factors take `pow` (with the `float` feature) or repeated
+/// multiplication, which may differ from `pow` in the last bit.
+fn growth(factor: f64, exponent: u32) -> f64 {
+    if factor == 2.0 {
+        // 2^1024 is already infinite.
+        let mut g = 1.0f64;
+        for _ in 0..exponent.min(1100) {
+            g *= 2.0;
+        }
+        return g;
+    }
+    #[cfg(feature = "float")]
+    {
+        libm::pow(factor, f64::from(exponent))
+    }
+    #[cfg(not(feature = "float"))]
+    {
+        let mut g = 1.0f64;
+        for _ in 0..exponent.min(1100) {
+            g *= factor;
+        }
+        g
     }
 }
 
