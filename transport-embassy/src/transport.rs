@@ -9,7 +9,7 @@ use embassy_net::tcp::{ConnectError, State, TcpSocket};
 use embassy_net::{IpAddress, Stack};
 use embassy_sync::blocking_mutex::raw::NoopRawMutex;
 use embassy_sync::mutex::Mutex;
-use embassy_time::{Duration, with_timeout};
+use embassy_time::{Duration, Instant, TimeoutError, with_deadline, with_timeout};
 use embedded_io_async::Write as _;
 use embedded_tls::{TlsConfig, TlsConnection, TlsContext, TlsError};
 use rand_core::{CryptoRng, RngCore};
@@ -309,9 +309,18 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
             cert_requested: false,
         };
         let result = {
-            let mut tls: TlsConnection<'_, _, Suite> =
-                TlsConnection::new(&mut inner.socket, inner.tls_rx, inner.tls_tx);
-            let opened = limit(t.read_ms, tls.open(TlsContext::new(&config, &mut provider))).await;
+            // Made in place: a `TlsConnection` moved into a `TlsConn` after
+            // the handshake would be held twice in this future (1.3 KB).
+            let mut conn = TlsConn {
+                tls: TlsConnection::new(&mut inner.socket, inner.tls_rx, inner.tls_tx),
+                refused_hint: false,
+            };
+            let opened = limit(
+                t.read_ms,
+                conn.tls.open(TlsContext::new(&config, &mut provider)),
+            )
+            .await
+            .ok();
             match opened {
                 None => Err(TransportError::ReadTimeout),
                 Some(Err(e)) => {
@@ -321,10 +330,7 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
                 }
                 Some(Ok(())) => {
                     self.count(|s| s.handshakes += 1);
-                    let mut conn = TlsConn {
-                        tls,
-                        refused_hint: provider.cert_requested,
-                    };
+                    conn.refused_hint = provider.cert_requested;
                     match head_into(request, body, buf) {
                         Err(e) => Err(e),
                         Ok(head) => match attempt(&mut conn, head, body, buf, request).await {
@@ -370,6 +376,7 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
         };
         let result = limit(t.connect_ms, connecting)
             .await
+            .ok()
             .unwrap_or(Err(TransportError::ConnectTimeout));
         match result {
             Ok(()) => {
@@ -433,16 +440,19 @@ async fn resolve(stack: Stack<'_>, host: &str) -> Result<IpAddress, TransportErr
     found.first().copied().ok_or(TransportError::Connect)
 }
 
-/// Runs `f` for at most `ms` milliseconds (`0`: no limit); `None` when the
+/// Runs `f` for at most `ms` milliseconds (`0`: no limit); `Err` when the
 /// time ran out.
-async fn limit<F: Future>(ms: u32, f: F) -> Option<F::Output> {
-    if ms == 0 {
-        Some(f.await)
+///
+/// A plain function, not an `async fn`: an `async fn` would hold `f` twice
+/// in its state (once as its argument, once being awaited), and the TLS
+/// futures it wraps are kilobytes. `0` waits until `Instant::MAX` (never).
+fn limit<F: Future>(ms: u32, f: F) -> impl Future<Output = Result<F::Output, TimeoutError>> {
+    let deadline = if ms == 0 {
+        Instant::MAX
     } else {
-        with_timeout(Duration::from_millis(u64::from(ms)), f)
-            .await
-            .ok()
-    }
+        Instant::now() + Duration::from_millis(u64::from(ms))
+    };
+    with_deadline(deadline, f)
 }
 
 /// Closes gracefully (FIN) and lets the last segment leave.
@@ -584,9 +594,9 @@ async fn attempt<C: Conn>(
     let timed = |r: Option<Result<(), TransportError>>| {
         r.unwrap_or(Err(TransportError::ReadTimeout)).map_err(fail)
     };
-    timed(limit(t, conn.write_all(&buf[..head])).await)?;
+    timed(limit(t, conn.write_all(&buf[..head])).await.ok())?;
     match body {
-        Body::Bytes(bytes) => timed(limit(t, conn.write_all(bytes)).await)?,
+        Body::Bytes(bytes) => timed(limit(t, conn.write_all(bytes)).await.ok())?,
         Body::Source(source) => {
             // The head is out: the buffer holds body pieces now.
             let mut encoder = BodyEncoder::new(BodyEncoder::framing_of(&**source));
@@ -594,11 +604,11 @@ async fn attempt<C: Conn>(
                 .next(&mut **source, buf)
                 .map_err(|_| fail(TransportError::Body))?
             {
-                timed(limit(t, conn.write_all(piece)).await)?;
+                timed(limit(t, conn.write_all(piece)).await.ok())?;
             }
         }
     }
-    timed(limit(t, conn.flush()).await)?;
+    timed(limit(t, conn.flush()).await.ok())?;
 
     let mut reader = ResponseReader::new(request.method);
     loop {
@@ -606,7 +616,7 @@ async fn attempt<C: Conn>(
         let step = step.map_err(|e| (read_error(e), reader.received_any()))?;
         match step {
             Step::Read(r) => {
-                let got = limit(t, conn.read(&mut buf[r.start..r.end])).await;
+                let got = limit(t, conn.read(&mut buf[r.start..r.end])).await.ok();
                 let n = got
                     .unwrap_or(Err(TransportError::ReadTimeout))
                     .map_err(|e| (e, reader.received_any()))?;
