@@ -10,8 +10,10 @@ use std::process::{Command, Output};
 
 use stratus_tests::moto::Moto;
 
-/// Builds the gateway example (a no-op when it is fresh) in this test's
-/// target directory and returns its path.
+/// Builds the gateway example in this test's target directory and returns
+/// its path. It asks for every workspace example, as `cargo test --workspace`
+/// (the test command) builds them, so the features are the same unified set
+/// and under the test command this build finds everything fresh.
 fn gateway_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test> -> target/<profile>
@@ -25,10 +27,8 @@ fn gateway_bin() -> PathBuf {
     let status = Command::new(cargo)
         .args([
             "build",
-            "-p",
-            "stratus-transport-std",
-            "--example",
-            "gateway",
+            "--workspace",
+            "--examples",
         ])
         .env("CARGO_TARGET_DIR", &target)
         .current_dir(stratus_tests::workspace_root())
