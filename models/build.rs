@@ -33,6 +33,7 @@ fn run(models: &std::path::Path, out: &std::path::Path) -> Result<(), stratus_co
                 "service-2.json",
                 "endpoint-rule-set-1.json",
                 "resources-1.json",
+                "paginators-1.json",
                 "waiters-2.json",
             ] {
                 // A missing file would make cargo rerun this script every build.

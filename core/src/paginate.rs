@@ -259,6 +259,11 @@ impl<'b> PageState<'b> {
             .take(self.paginator.input_token.len())
     }
 
+    /// The paginator this state follows.
+    pub fn paginator(&self) -> &'static Paginator {
+        self.paginator
+    }
+
     /// Whether the last page has been read.
     pub fn is_done(&self) -> bool {
         self.done

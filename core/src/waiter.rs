@@ -100,6 +100,10 @@ pub enum WaitError {
     MaxAttempts {
         /// Attempts made.
         attempts: u32,
+        /// The acceptor botocore's message explains (`Previously accepted
+        /// state: …`): the one the last attempt matched, else the last one
+        /// when an earlier attempt matched; `None` when none ever matched.
+        explain: Option<usize>,
     },
     /// The call failed with an error no acceptor expects (`Unexpected error encountered`).
     UnexpectedError,
@@ -114,7 +118,7 @@ impl fmt::Display for WaitError {
                 f,
                 "waiter encountered a terminal failure state (acceptor {acceptor} matched)"
             ),
-            WaitError::MaxAttempts { attempts } => {
+            WaitError::MaxAttempts { attempts, .. } => {
                 write!(f, "max attempts exceeded ({attempts} attempts)")
             }
             WaitError::UnexpectedError => f.write_str("unexpected error encountered"),
@@ -191,6 +195,64 @@ impl Matcher {
     }
 }
 
+impl Acceptor {
+    /// botocore's `explanation` of the acceptor, as its `WaiterError`
+    /// messages quote it.
+    pub fn explanation(&self) -> Explanation<'_> {
+        Explanation(self)
+    }
+}
+
+/// [`Acceptor::explanation`]'s text.
+#[derive(Debug)]
+pub struct Explanation<'a>(&'a Acceptor);
+
+/// An expected value as Python's `str` writes it.
+struct PyStr(Expected);
+
+impl fmt::Display for PyStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Expected::Str(s) => f.write_str(s),
+            Expected::Int(i) => write!(f, "{i}"),
+            Expected::Bool(true) => f.write_str("True"),
+            Expected::Bool(false) => f.write_str("False"),
+        }
+    }
+}
+
+impl fmt::Display for Explanation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.matcher {
+            Matcher::Path(k, e) => write!(
+                f,
+                "For expression \"{}\" we matched expected path: \"{}\"",
+                k.text,
+                PyStr(*e)
+            ),
+            Matcher::PathAll(k, e) => write!(
+                f,
+                "For expression \"{}\" all members matched expected path: \"{}\"",
+                k.text,
+                PyStr(*e)
+            ),
+            Matcher::PathAny(k, e) => write!(
+                f,
+                "For expression \"{}\" we matched expected path: \"{}\" at least once",
+                k.text,
+                PyStr(*e)
+            ),
+            Matcher::Status(code) => write!(f, "Matched expected HTTP status code: {code}"),
+            Matcher::ErrorCode(code) => write!(f, "Matched expected service error code: {code}"),
+            Matcher::AnyError(b) => write!(
+                f,
+                "Matched expected service error code: {}",
+                PyStr(Expected::Bool(*b))
+            ),
+        }
+    }
+}
+
 impl Waiter {
     /// The state the first matching acceptor gives `outcome`, with its
     /// index; `None` when none matches (botocore then retries a success
@@ -209,14 +271,23 @@ impl Waiter {
 
     /// What one attempt's `outcome` means for the wait: `Ok(true)` done,
     /// `Ok(false)` try again, or the error ending it (`attempt` counts from 1;
-    /// `max_attempts` overrides the model's when set).
+    /// `max_attempts` overrides the model's when set; `matched` carries
+    /// whether any attempt so far matched an acceptor, start with `false`).
     pub fn step(
         &'static self,
         outcome: &Outcome<'_, '_>,
         attempt: u32,
         max_attempts: Option<u32>,
+        matched: &mut bool,
     ) -> Result<bool, WaitError> {
-        match self.check(outcome)? {
+        let found = self.check(outcome)?;
+        let explain = match found {
+            Some((i, _)) => Some(i),
+            None if *matched => self.acceptors.len().checked_sub(1),
+            None => None,
+        };
+        *matched |= found.is_some();
+        match found {
             Some((_, WaiterState::Success)) => return Ok(true),
             Some((i, WaiterState::Failure)) => return Err(WaitError::FailureState { acceptor: i }),
             None if matches!(outcome, Outcome::Error(..)) => {
@@ -225,7 +296,10 @@ impl Waiter {
             _ => {}
         }
         if attempt >= max_attempts.unwrap_or(self.max_attempts) {
-            return Err(WaitError::MaxAttempts { attempts: attempt });
+            return Err(WaitError::MaxAttempts {
+                attempts: attempt,
+                explain,
+            });
         }
         Ok(false)
     }

@@ -55,6 +55,39 @@ pub fn endpoint_rules(name: &str) -> Option<&'static [u8]> {
         .map(|(_, rules)| *rules)
 }
 
+/// The paginators (botocore's `paginators-1.json`) of the compiled-in
+/// service botocore calls `name`; `None` when it is not compiled in.
+///
+/// ```
+/// # #[cfg(feature = "s3")] {
+/// let s3 = stratus_models::paginators("s3").unwrap();
+/// let list = s3.iter().find(|p| p.operation == "ListObjectsV2").unwrap();
+/// assert_eq!(list.input_token, ["ContinuationToken"]);
+/// # }
+/// ```
+pub fn paginators(name: &str) -> Option<&'static [stratus_core::paginate::Paginator]> {
+    PAGING
+        .iter()
+        .find(|(service, ..)| *service == name)
+        .map(|(_, p, _)| *p)
+}
+
+/// The waiters (botocore's `waiters-2.json`) of the compiled-in service
+/// botocore calls `name`; `None` when it is not compiled in.
+///
+/// ```
+/// # #[cfg(feature = "dynamodb")] {
+/// let ddb = stratus_models::waiters("dynamodb").unwrap();
+/// assert!(ddb.iter().any(|w| w.name == "TableExists"));
+/// # }
+/// ```
+pub fn waiters(name: &str) -> Option<&'static [stratus_core::waiter::Waiter]> {
+    PAGING
+        .iter()
+        .find(|(service, ..)| *service == name)
+        .map(|(.., w)| *w)
+}
+
 /// boto3's resource model of the compiled-in service botocore calls `name`
 /// (`ec2`, `s3`), for the resource engine (`stratus_core::resource`); `None`
 /// when the service is not compiled in or has no resource model.

@@ -336,7 +336,7 @@ fn waiters_succeed_and_fail_as_botocore() {
     assert!(
         matches!(
             err,
-            PagesError::Wait(stratus_core::waiter::WaitError::MaxAttempts { attempts: 3 })
+            PagesError::Wait(stratus_core::waiter::WaitError::MaxAttempts { attempts: 3, .. })
         ),
         "{err:?}"
     );

@@ -53,6 +53,7 @@ pub mod endpoint;
 pub mod events;
 mod headers;
 pub mod output;
+pub mod paging;
 pub mod params;
 mod pipeline;
 mod presign_query;

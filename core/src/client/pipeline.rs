@@ -179,6 +179,11 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         self.entry
     }
 
+    /// The client's clock and timer (what retries and waiters sleep on).
+    pub fn clock(&self) -> &K {
+        &self.clock
+    }
+
     /// The client's config.
     pub fn config(&self) -> &ClientConfig {
         &self.config

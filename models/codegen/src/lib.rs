@@ -239,6 +239,7 @@ impl Generator {
         let mut rule_list = Vec::new();
         let mut entries = Vec::new();
         let mut resource_list = Vec::new();
+        let mut paging_list = Vec::new();
         let trimmed: Vec<bool> = self.requests.iter().map(|r| r.keep.is_some()).collect();
         for (i, svc) in self.models()?.into_iter().enumerate() {
             let problems = check::check_service(&svc);
@@ -293,6 +294,10 @@ impl Generator {
             );
             src.push_str(&paginators::emit_paginators(&self.models_dir, &svc)?.0);
             src.push_str(&paginators::emit_waiters(&self.models_dir, &svc)?.0);
+            paging_list.push(format!(
+                "    #[cfg(feature = {0:?})]\n    ({0:?}, {module}::PAGINATORS, {module}::WAITERS),",
+                svc.name
+            ));
             let file = format!("{module}.rs");
             let _ = writeln!(
                 index,
@@ -331,6 +336,11 @@ impl Generator {
             index,
             "/// `(service, encoded endpoint rule set)` of every service compiled in that has one.\npub static ENDPOINT_RULE_SETS: &[(&str, &[u8])] = &[\n{}\n];",
             rule_list.join("\n")
+        );
+        let _ = writeln!(
+            index,
+            "/// `(service, paginators, waiters)` of every service compiled in.\npub static PAGING: &[(&str, &[::stratus_core::paginate::Paginator], &[::stratus_core::waiter::Waiter])] = &[\n{}\n];",
+            paging_list.join("\n")
         );
         if self.resources {
             let _ = writeln!(

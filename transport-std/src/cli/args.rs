@@ -25,8 +25,9 @@ use clap::{ArgAction, Parser};
     version,
     about = "Call AWS services through stratus's pipeline (botocore's behaviour, compiled in).",
     disable_help_flag = true,
-    after_help = "`stratus <service>` lists the service's operations; \
-                  `stratus <service> <operation> --help` lists its input members."
+    after_help = "`stratus <service>` lists the service's operations and waiters; \
+                  `stratus <service> <operation> --help` lists its input members; \
+                  `stratus <service> wait <waiter> --input JSON` waits (exit 255 when the waiter fails)."
 )]
 pub struct Args {
     /// The region to call (else AWS_DEFAULT_REGION, else the profile's `region`;
@@ -52,9 +53,25 @@ pub struct Args {
     /// timestamps as ISO 8601 or epoch seconds), or `@FILE` to read them from FILE.
     #[arg(long, value_name = "JSON|@FILE", allow_hyphen_values = true)]
     pub input: Option<String>,
-    /// Follow the operation's paginator (not supported yet).
+    /// Follow the operation's paginator and print every page's results
+    /// merged (botocore's `build_full_result`, as the aws CLI).
     #[arg(long)]
     pub paginate: bool,
+    /// With --paginate: stop after this many items (a `NextToken` resumes).
+    #[arg(long = "max-items", value_name = "N", requires = "paginate")]
+    pub max_items: Option<usize>,
+    /// With --paginate: items per call (into the paginator's limit key).
+    #[arg(long = "page-size", value_name = "N", requires = "paginate")]
+    pub page_size: Option<u32>,
+    /// With --paginate: resume from a `NextToken` printed before.
+    #[arg(long = "starting-token", value_name = "TOKEN", requires = "paginate")]
+    pub starting_token: Option<String>,
+    /// With `wait`: seconds between attempts (else the waiter's delay).
+    #[arg(long, value_name = "SECONDS")]
+    pub delay: Option<f64>,
+    /// With `wait`: attempts before giving up (else the waiter's).
+    #[arg(long = "max-attempts", value_name = "N")]
+    pub max_attempts: Option<u32>,
     /// Print the signed request as HTTP/1.1 bytes and send nothing (the
     /// bytes hold the session token when the credentials have one).
     #[arg(long = "dry-run")]
@@ -72,9 +89,12 @@ pub struct Args {
     /// The service as botocore names it (`kinesis`, `iot-data`).
     #[arg(value_name = "SERVICE")]
     pub service: Option<String>,
-    /// The operation: `PutRecord`, `put-record` or `put_record`.
+    /// The operation: `PutRecord`, `put-record` or `put_record`; or `wait`.
     #[arg(value_name = "OPERATION")]
     pub operation: Option<String>,
+    /// After `wait`: the waiter, `table-exists` or `TableExists`.
+    #[arg(value_name = "WAITER")]
+    pub waiter: Option<String>,
 }
 
 impl fmt::Debug for Args {
@@ -88,6 +108,12 @@ impl fmt::Debug for Args {
             .field("debug", &self.debug)
             .field("input_bytes", &self.input.as_ref().map(String::len))
             .field("paginate", &self.paginate)
+            .field("max_items", &self.max_items)
+            .field("page_size", &self.page_size)
+            .field("starting_token", &self.starting_token.is_some())
+            .field("delay", &self.delay)
+            .field("max_attempts", &self.max_attempts)
+            .field("waiter", &self.waiter)
             .field("dry_run", &self.dry_run)
             .field("signing_time", &self.signing_time)
             .field("help", &self.help)

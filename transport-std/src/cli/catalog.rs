@@ -128,6 +128,64 @@ pub fn list_operations(entry: &ServiceEntry) -> String {
     text
 }
 
+/// The waiters of `entry`'s service as the aws CLI names them
+/// (`table-exists`), one a line after a `Waiters` heading; empty when it has none.
+pub fn list_waiters(entry: &ServiceEntry) -> String {
+    let waiters = stratus_models::waiters(entry.model.name).unwrap_or(&[]);
+    if waiters.is_empty() {
+        return String::new();
+    }
+    let mut names: Vec<String> = waiters.iter().map(|w| cli_waiter_name(w.name)).collect();
+    names.sort_unstable();
+    let mut text = String::from("\nWaiters (`wait <waiter>`):\n");
+    for n in names {
+        text.push_str(&n);
+        text.push('\n');
+    }
+    text
+}
+
+/// The aws CLI's name of a waiter: `InstanceRunning` → `instance-running`.
+pub fn cli_waiter_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The waiter named `name` (`instance-running`, `InstanceRunning` or
+/// `instance_running`) of `entry`'s service.
+pub fn waiter(
+    entry: &ServiceEntry,
+    name: &str,
+) -> Result<&'static stratus_core::waiter::Waiter, CliError> {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let want = squash(name);
+    let waiters = stratus_models::waiters(entry.model.name).unwrap_or(&[]);
+    waiters
+        .iter()
+        .find(|w| squash(w.name) == want)
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "{} has no waiter {name:?} (`stratus {}` lists its waiters)",
+                entry.model.name, entry.model.name
+            ))
+        })
+}
+
 /// The names of the compiled-in services, one a line.
 pub fn list_services() -> String {
     let mut text = String::new();

@@ -146,6 +146,13 @@ pub enum CliError {
         /// Retries made before giving up (0: one attempt).
         retries: u32,
     },
+    /// A waiter ended without success (the aws CLI's `Waiter … failed: …`).
+    Waiter {
+        /// botocore's waiter name (`TableExists`).
+        name: &'static str,
+        /// botocore's reason.
+        reason: String,
+    },
     /// The result could not be written as JSON.
     Output(String),
     /// Writing to stdout failed.
@@ -226,6 +233,7 @@ impl fmt::Display for CliError {
                 }
                 write!(f, ": {message}")
             }
+            CliError::Waiter { name, reason } => write!(f, "Waiter {name} failed: {reason}"),
             CliError::Output(text) => write!(f, "cannot write the result as JSON: {text}"),
             CliError::Io(e) => write!(f, "cannot write the output: {e}"),
         }
@@ -278,7 +286,7 @@ where
     };
     match run(&args, out, err, env) {
         Ok(()) => EXIT_OK,
-        Err(e @ CliError::Service { .. }) => {
+        Err(e @ (CliError::Service { .. } | CliError::Waiter { .. })) => {
             let _ = writeln!(err, "{e}");
             e.exit_code()
         }
@@ -306,20 +314,64 @@ pub fn run(
     let entry = catalog::service(service_name)?;
     let Some(op_name) = args.operation.as_deref() else {
         write!(out, "{}", catalog::list_operations(entry))?;
+        write!(out, "{}", catalog::list_waiters(entry))?;
         return Ok(());
     };
-    let op = catalog::operation(entry, op_name)?;
+    let (op, mode) = if op_name == "wait" {
+        let Some(name) = args.waiter.as_deref() else {
+            write!(out, "{}", catalog::list_waiters(entry).trim_start())?;
+            return Ok(());
+        };
+        let waiter = catalog::waiter(entry, name)?;
+        let op = entry
+            .model
+            .operation(waiter.operation)
+            .ok_or_else(|| CliError::Call(format!("{} is not compiled in", waiter.operation)))?;
+        (op, Mode::Wait(waiter))
+    } else {
+        if let Some(extra) = &args.waiter {
+            return Err(CliError::Usage(format!("unexpected argument {extra:?}")));
+        }
+        let op = catalog::operation(entry, op_name)?;
+        let mode = if args.paginate {
+            let paginator = stratus_models::paginators(entry.model.name)
+                .unwrap_or(&[])
+                .iter()
+                .find(|p| p.operation == op.name)
+                .ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "--paginate: {} {} has no paginator",
+                        entry.model.name, op.cli_name
+                    ))
+                })?;
+            Mode::Paginate(paginator)
+        } else {
+            Mode::Once
+        };
+        (op, mode)
+    };
     if args.help {
         write!(out, "{}", catalog::describe_operation(entry, op))?;
         return Ok(());
     }
-    if args.paginate {
+    if !matches!(mode, Mode::Once) && args.dry_run {
         return Err(CliError::NotSupported(
-            "--paginate (paginators are planned and not built yet; call the operation once and pass the next token yourself)",
+            "--dry-run with --paginate or wait (each sends several requests)",
         ));
     }
     let text = read_input(args.input.as_deref())?;
-    call(args, entry, op, &text, out, err, env)
+    call(args, entry, op, mode, &text, out, err, env)
+}
+
+/// What `call` does with the operation.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// One call, its result printed.
+    Once,
+    /// Every page, the full result printed.
+    Paginate(&'static stratus_core::paginate::Paginator),
+    /// The waiter, nothing printed on success.
+    Wait(&'static stratus_core::waiter::Waiter),
 }
 
 /// The `--input` text: inline, `@FILE`, or `{}` when absent.
@@ -391,11 +443,14 @@ impl CallBuffers {
     }
 }
 
-/// Runs one call and prints its result (or its captured request).
+/// Runs one call and prints its result (or its captured request), or runs
+/// the paginator or waiter of `mode`.
+#[allow(clippy::too_many_arguments)]
 fn call(
     args: &Args,
     entry: &'static stratus_core::client::ServiceEntry,
     op: &'static Operation,
+    mode: Mode,
     text: &str,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -454,6 +509,25 @@ fn call(
     let client = session
         .client_for(entry, settings.config.clone(), &transport, &clock)
         .map_err(|e| CliError::Call(format!("cannot make a {} client: {e}", model.name)))?;
+    match mode {
+        Mode::Once => {}
+        Mode::Paginate(paginator) => return paginate(args, &client, paginator, op, text, out),
+        Mode::Wait(waiter) => {
+            let delay = match args.delay {
+                Some(d) if d.is_finite() && d >= 0.0 => Some(std::time::Duration::from_secs_f64(d)),
+                Some(d) => {
+                    return Err(CliError::Setting(format!(
+                        "--delay {d}: not a number of seconds"
+                    )));
+                }
+                None => None,
+            };
+            return match crate::pages::wait(&client, waiter, text, delay, args.max_attempts) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(wait_error(waiter, e)),
+            };
+        }
+    }
     let mut bufs = CallBuffers::new(text.len());
     let result = embassy_futures::block_on(client.call(op.name, input, bufs.workspace()));
 
@@ -477,6 +551,87 @@ fn call(
             Ok(_) => CallError::NoRegion.to_string(),
         })),
         Err(e) => Err(call_error(e, op)),
+    }
+}
+
+/// Runs `paginator` and prints botocore's full result.
+fn paginate<T, C, K>(
+    args: &Args,
+    client: &stratus_core::client::Client<'_, T, C, K>,
+    paginator: &'static stratus_core::paginate::Paginator,
+    op: &'static Operation,
+    text: &str,
+    out: &mut dyn Write,
+) -> Result<(), CliError>
+where
+    T: stratus_core::client::Transport,
+    C: stratus_core::credentials::ProvideCredentials,
+    K: stratus_core::time::Clock + stratus_core::client::Timer,
+{
+    use crate::pages::{FullResult, PagesError};
+    let config = stratus_core::paginate::PaginationConfig {
+        max_items: args.max_items,
+        page_size: args.page_size,
+        starting_token: args.starting_token.as_deref(),
+    };
+    let mut full = FullResult::new(paginator);
+    let resume = crate::pages::paginate(client, paginator, text, &config, &mut |o, page| {
+        full.add_page(o, page)
+    })
+    .map_err(|e| match e {
+        PagesError::Service { code, message } => CliError::Service {
+            code,
+            message,
+            operation: op.name,
+            retries: 0,
+        },
+        PagesError::Call(text) => CliError::Call(text),
+        other => CliError::Call(format!("--paginate: {other}")),
+    })?;
+    let result = full.finish(resume);
+    let compact = serde_json::to_string(&result).map_err(|e| CliError::Output(e.to_string()))?;
+    if compact != "{}" {
+        writeln!(out, "{}", indent_json(&compact))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A failed wait as the aws CLI reports it (botocore's `WaiterError`).
+fn wait_error(
+    waiter: &'static stratus_core::waiter::Waiter,
+    e: crate::pages::PagesError,
+) -> CliError {
+    use crate::pages::PagesError;
+    use stratus_core::waiter::WaitError;
+    let explain = |i: usize| {
+        waiter
+            .acceptors
+            .get(i)
+            .map(|a| a.explanation().to_string())
+            .unwrap_or_default()
+    };
+    let reason = match e {
+        PagesError::Wait(WaitError::FailureState { acceptor }) => format!(
+            "Waiter encountered a terminal failure state: {}",
+            explain(acceptor)
+        ),
+        PagesError::Wait(WaitError::MaxAttempts { explain: None, .. }) => {
+            "Max attempts exceeded".to_string()
+        }
+        PagesError::Wait(WaitError::MaxAttempts {
+            explain: Some(i), ..
+        }) => format!(
+            "Max attempts exceeded. Previously accepted state: {}",
+            explain(i)
+        ),
+        PagesError::Service { code, message } => format!("An error occurred ({code}): {message}"),
+        PagesError::Call(text) => return CliError::Call(text),
+        other => return CliError::Call(format!("wait: {other}")),
+    };
+    CliError::Waiter {
+        name: waiter.name,
+        reason,
     }
 }
 
