@@ -166,7 +166,6 @@ where
         &mut handler,
     );
     let result = embassy_futures::block_on(run);
-    drop(handler);
     result.map_err(|e| from_drive(e, failed.take()))?;
     let mut out = vec![0u8; 4 * STATE_BYTES];
     Ok(state.resume_token(&mut out)?.map(str::to_string))
@@ -212,7 +211,6 @@ where
         &mut handler,
     );
     let result = embassy_futures::block_on(run);
-    drop(handler);
     result.map_err(|e| match e {
         // botocore's reason for an error no acceptor expects.
         DriveError::Wait(WaitError::UnexpectedError) => failed

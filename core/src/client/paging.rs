@@ -87,6 +87,10 @@ pub struct DriveBuffers<'b> {
     pub scratch: &'b mut [u8],
 }
 
+/// What [`Client::wait`] hands each attempt's result to; an `Err` stops the wait.
+pub type AttemptHandler<'h, E> =
+    dyn FnMut(Result<&CallOutput<'_>, &CallError<'_>>) -> Result<(), E> + 'h;
+
 /// Overrides of a waiter's model settings (botocore's `WaiterConfig`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct WaitConfig {
@@ -219,7 +223,7 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         config: WaitConfig,
         bufs: DriveBuffers<'_>,
         ws: &mut Workspace<'_>,
-        on_attempt: &mut dyn FnMut(Result<&CallOutput<'_>, &CallError<'_>>) -> Result<(), E>,
+        on_attempt: &mut AttemptHandler<'_, E>,
     ) -> Result<u32, DriveError<E>> {
         let model = self.service().model;
         let op = model
