@@ -25,11 +25,7 @@ fn gateway_bin() -> PathBuf {
     let target = profile_dir.parent().expect("target dir").to_path_buf();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args([
-            "build",
-            "--workspace",
-            "--examples",
-        ])
+        .args(["build", "--workspace", "--examples"])
         .env("CARGO_TARGET_DIR", &target)
         .current_dir(stratus_tests::workspace_root())
         .status()
