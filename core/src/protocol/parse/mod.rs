@@ -97,8 +97,6 @@ pub enum ParseError {
     /// An event-stream output (`json`, `smithy-rpc-v2-cbor`) does not start
     /// with an `initial-response` event.
     NoInitialResponse,
-}
-
     /// The response needs a part of the core this build left out (its
     /// protocol, event streams).
     Disabled(crate::features::Disabled),
@@ -108,6 +106,8 @@ impl From<crate::features::Disabled> for ParseError {
     fn from(d: crate::features::Disabled) -> Self {
         ParseError::Disabled(d)
     }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -119,9 +119,9 @@ impl fmt::Display for ParseError {
             ParseError::NoInitialResponse => {
                 f.write_str("event stream does not start with an initial-response event")
             }
+            ParseError::Disabled(d) => write!(f, "{d}"),
         }
     }
-            ParseError::Disabled(d) => write!(f, "{d}"),
 }
 
 impl From<DecodeError> for ParseError {
@@ -292,18 +292,18 @@ impl<'a> ResponseParser<'a> {
 
     /// Parses the response: an output, or an error by the protocol's rules.
     pub fn parse(&self) -> Result<Parsed<'_>, ParseError> {
+        crate::features::require_protocol(self.protocol)?;
         if self.status >= 301 {
             return errors::parse_error(self, self.status).map(Parsed::Error);
-        crate::features::require_protocol(self.protocol)?;
         }
         self.output().map(Parsed::Output)
     }
 
     /// Parses the response as the operation's output, whatever its status.
     pub fn output(&self) -> Result<Output<'_>, ParseError> {
+        crate::features::require_protocol(self.protocol)?;
         let shape = self.model.output_of(self.op);
         let id = self.op.output;
-        crate::features::require_protocol(self.protocol)?;
         let Some(out) = shape else {
             return Ok(Output {
                 node: self.top(b"", None),
@@ -311,8 +311,6 @@ impl<'a> ResponseParser<'a> {
                 model: self.model,
             });
         };
-        let span = if event_stream::stream_member(self.model, out).is_some() {
-            self.stream_output_span()?
         if !cfg!(feature = "event-streams")
             && out
                 .members()
@@ -321,6 +319,8 @@ impl<'a> ResponseParser<'a> {
         {
             return Err(crate::features::Disabled::EventStreams.into());
         }
+        let span = if event_stream::stream_member(self.model, out).is_some() {
+            self.stream_output_span()?
         } else {
             self.output_span(out)?
         };
@@ -353,12 +353,12 @@ impl<'a> ResponseParser<'a> {
 
     /// The span of the body that holds the output structure's members.
     fn output_span(&self, out: &'static Shape) -> Result<&[u8], ParseError> {
-        let body = self.response.body;
-        match self.protocol {
         use crate::features::{CBOR, protocol_enabled as on};
-            Protocol::Json => Ok(self.json.root(body)?.raw()),
+        let body = self.response.body;
         // The guards are constants: a protocol left out of the build leaves
         // its reader out too.
+        match self.protocol {
+            Protocol::Json => Ok(self.json.root(body)?.raw()),
             Protocol::RestJson => {
                 if raw_payload(self.model, out) || self.body_is_blank() {
                     return Ok(b"");
