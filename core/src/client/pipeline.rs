@@ -354,17 +354,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 }
                 self.base_headers(&mut headers, op, &target)?;
                 let base = headers.mark();
-                let mut request = Request {
-                    method: op.http_method,
-                    scheme: target.scheme,
-                    host,
-                    port: target.port,
-                    target: path,
-                    headers,
-                    body: serialized.body(),
-                    signing_region: target.signing_region.as_str(),
-                    signing_name: target.signing_name.as_str(),
-                };
+                let mut request =
+                    target.request(op.http_method, host, path, headers, serialized.body());
                 let (outcome, attempts) = self
                     .attempts(
                         op,
@@ -1121,6 +1112,31 @@ struct Target {
     disable_double_encoding: bool,
     /// Headers the endpoint rules add.
     headers: heapless::Vec<(heapless::String<64>, heapless::String<128>), 4>,
+}
+
+impl Target {
+    /// The request to `host` and `path` (the URL buffer's halves) with
+    /// `headers` and `body`, signed for this target's region and name.
+    fn request<'b>(
+        &'b self,
+        method: crate::model::HttpMethod,
+        host: &'b str,
+        path: &'b str,
+        headers: HeaderBlock<'b>,
+        body: &'b [u8],
+    ) -> Request<'b> {
+        Request {
+            method,
+            scheme: self.scheme,
+            host,
+            port: self.port,
+            target: path,
+            headers,
+            body,
+            signing_region: self.signing_region.as_str(),
+            signing_name: self.signing_name.as_str(),
+        }
+    }
 }
 
 /// Writes host (with the serialized host prefix) and then the request

@@ -4,7 +4,7 @@
 
 use super::{Client, SignerChoice, host_header, is_s3, signing_settings};
 use super::{Prepared, Target};
-use crate::client::data::{EventData, Request};
+use crate::client::data::EventData;
 use crate::client::endpoint::EndpointError;
 use crate::client::events::EventKind;
 use crate::client::headers::HeaderBlock;
@@ -167,17 +167,8 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         headers
             .set("host", &authority)
             .map_err(CallError::Headers)?;
-        let mut request = Request {
-            method: options.http_method.unwrap_or(op.http_method),
-            scheme: target.scheme,
-            host,
-            port: target.port,
-            target: path,
-            headers,
-            body: serialized.body(),
-            signing_region: target.signing_region.as_str(),
-            signing_name: target.signing_name.as_str(),
-        };
+        let method = options.http_method.unwrap_or(op.http_method);
+        let mut request = target.request(method, host, path, headers, serialized.body());
         self.emit(
             EventKind::BeforeSign,
             op.name,
