@@ -1,7 +1,10 @@
 //! boto3's resource walkthrough through stratus's resource engine against a
 //! signature-checking moto (the example `resources_walkthrough`'s own code),
 //! compared with boto3's resource API on the same server: EC2
-//! `create_instances` → `Instance` (`image_id` loaded lazily, `stop()`), S3
+//! `create_instances` → `Instance` (`image_id` loaded lazily, `stop()`), the
+//! resource waiters `Instance.wait_until_running` / `wait_until_stopped`,
+//! `Object.wait_until_exists` (also running out of attempts on an absent
+//! key) and `Table.wait_until_exists` through the core's waiter driver, S3
 //! `objects.all()` / `.filter(Prefix=…)` / `.limit(2)` / `.page_size(2)`
 //! (paged through the ListObjects paginator) / batch delete, a
 //! DynamoDB `Table` `put_item` / `get_item`, an SQS `Queue` `send_message` /
@@ -69,6 +72,18 @@ fn resource_walkthrough_matches_boto3() {
         "page_size(2) pages through the ListObjects paginator (MaxKeys, then Marker)"
     );
     assert_eq!(r.keys_after_delete, ["data-c.txt"]);
+    for (what, attempts) in [
+        ("wait_until_running", r.running_attempts),
+        ("wait_until_stopped", r.stopped_attempts),
+        ("Object.wait_until_exists", r.object_exists_attempts),
+        ("Table.wait_until_exists", r.table_exists_attempts),
+    ] {
+        assert!((1..=20).contains(&attempts), "{what}: {attempts} attempts");
+    }
+    assert_eq!(
+        r.absent_object_wait,
+        "waiter ObjectExists: max attempts exceeded (2 attempts)"
+    );
 
     // More objects, then pages, a limit across pages, and a query value
     // with `/`, which moto refuses for both clients.
@@ -119,6 +134,13 @@ ec2 = boto3.resource("ec2", **kw)
 i = ec2.Instance("{id}")
 b = boto3.resource("s3", **kw).Bucket("walk-t1")
 t = boto3.resource("dynamodb", **kw).Table("walk-t1")
+def waited(f, n=20):
+    try:
+        f(WaiterConfig={{"Delay": 0.2, "MaxAttempts": n}})
+        return "ok"
+    except botocore.exceptions.WaiterError as e:
+        return "max attempts" if "Max attempts exceeded" in str(e) else str(e)
+fresh = ec2.create_instances(ImageId="{image}", MinCount=1, MaxCount=1)[0]
 def slash():
     try:
         list(b.objects.filter(Prefix="logs/"))
@@ -135,9 +157,15 @@ print(json.dumps({{
     "slash": slash(),
     "item": t.get_item(Key={{"pk": "k1"}})["Item"],
     "table_status": t.table_status,
+    "running": waited(fresh.wait_until_running),
+    "stopped": waited(i.wait_until_stopped),
+    "object_exists": waited(b.Object("data-c.txt").wait_until_exists),
+    "absent_object": waited(b.Object("absent").wait_until_exists, 2),
+    "table_exists": waited(t.wait_until_exists),
 }}))
 "#,
-        id = r.instance_id
+        id = r.instance_id,
+        image = walk::IMAGE_ID
     );
     let boto3: Value = serde_json::from_str(&moto.python(&script).expect("boto3 runs")).unwrap();
     println!("boto3: {boto3}");
@@ -174,5 +202,38 @@ print(json.dumps({{
         json!(r.table_status),
         &boto3["table_status"],
     );
-    println!("stratus and boto3 agree on {agree} of 9 values");
+    // Resource waiters: each succeeds for both, and both run out of
+    // attempts on an absent object.
+    let outcome = |attempts: u32| json!(if attempts > 0 { "ok" } else { "no attempt" });
+    check(
+        "wait_until_running",
+        outcome(r.running_attempts),
+        &boto3["running"],
+    );
+    check(
+        "wait_until_stopped",
+        outcome(r.stopped_attempts),
+        &boto3["stopped"],
+    );
+    check(
+        "Object.wait_until_exists",
+        outcome(r.object_exists_attempts),
+        &boto3["object_exists"],
+    );
+    let absent = if r.absent_object_wait.contains("max attempts exceeded") {
+        "max attempts"
+    } else {
+        r.absent_object_wait.as_str()
+    };
+    check(
+        "Object(absent).wait_until_exists",
+        json!(absent),
+        &boto3["absent_object"],
+    );
+    check(
+        "Table.wait_until_exists",
+        outcome(r.table_exists_attempts),
+        &boto3["table_exists"],
+    );
+    println!("stratus and boto3 agree on {agree} of 14 values");
 }

@@ -122,6 +122,13 @@ impl<'c> Resource<'c> {
         wait(self.0.action(name, params)).map(ActionResult::from)
     }
 
+    /// Runs resource waiter `name` (`wait_until_running`) with `params`
+    /// (botocore's `WaiterConfig` among them), sleeping this thread between
+    /// attempts; returns the attempts made.
+    pub fn wait_until(&self, name: &str, params: Value) -> Result<u32, ResourceError> {
+        wait(self.0.wait_until(name, params))
+    }
+
     /// Reference `name` (`vpc`).
     pub fn reference(&self, name: &str) -> Result<ActionResult<'c>, ResourceError> {
         wait(self.0.reference(name)).map(ActionResult::from)

@@ -19,6 +19,7 @@ use super::model::{
 };
 use super::params::set_target;
 use super::path::search;
+use crate::client::paging::WaitConfig;
 use crate::model::Shape;
 
 /// A resource: its type, identifiers and (once loaded) data, bound to a
@@ -542,6 +543,41 @@ impl<'c> Resource<'c> {
         }
     }
 
+    /// Runs resource waiter `name` (`Running` or `wait_until_running`), as
+    /// boto3's `instance.wait_until_running(**kwargs)`: the client waiter
+    /// the model names (`InstanceRunning`), with parameters built from the
+    /// resource's identifiers and the caller's `params` merged over them.
+    /// `params` may hold botocore's `WaiterConfig` (`{"Delay": 1,
+    /// "MaxAttempts": 10}`, seconds as any number), which is not sent.
+    /// Returns the attempts made; the resource's data is left as it was (as
+    /// boto3's, which does not reload).
+    pub async fn wait_until(&self, name: &str, params: Value) -> Result<u32, ResourceError> {
+        let model = self
+            .model
+            .waiter(name)
+            .ok_or_else(|| self.unknown("waiter", name))?;
+        let waiter = self
+            .service
+            .waiters
+            .iter()
+            .find(|w| w.name == model.waiter_name)
+            .ok_or_else(|| ResourceError::Waiter {
+                waiter: model.waiter_name,
+                reason: "the service has no such client waiter".into(),
+            })?;
+        let request = Request {
+            operation: waiter.operation,
+            params: model.params,
+        };
+        self.operation(request.operation)?;
+        self.ensure_for(&request).await?;
+        let mut params_out = Value::Object(Map::new());
+        self.fill_params(&request, &mut params_out, None)?;
+        update(&mut params_out, params, request.operation)?;
+        let config = waiter_config(&mut params_out, request.operation)?;
+        self.caller.wait(waiter, &params_out, config).await
+    }
+
     /// Collection `name` (`instances`, `objects`) of this resource.
     pub fn collection(&self, name: &str) -> Result<Collection<'c>, ResourceError> {
         let model = self
@@ -555,6 +591,51 @@ impl<'c> Resource<'c> {
     pub(crate) fn resource_service(&self) -> &'static ResourceService {
         self.service
     }
+}
+
+/// botocore's `WaiterConfig` parameter, taken out of `params`: `Delay`
+/// (seconds, any number) and `MaxAttempts`; other keys are ignored, as
+/// botocore does.
+pub(crate) fn waiter_config(
+    params: &mut Value,
+    operation: &'static str,
+) -> Result<WaitConfig, ResourceError> {
+    let bad = |reason: &str| ResourceError::BadParams {
+        operation,
+        reason: reason.into(),
+    };
+    let Some(config) = params
+        .as_object_mut()
+        .and_then(|p| p.remove("WaiterConfig"))
+    else {
+        return Ok(WaitConfig::default());
+    };
+    let Value::Object(config) = config else {
+        return Err(bad("WaiterConfig is not an object"));
+    };
+    let mut out = WaitConfig::default();
+    for (key, value) in config {
+        match key.as_str() {
+            "Delay" => {
+                let secs = value
+                    .as_f64()
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .ok_or_else(|| bad("WaiterConfig.Delay is not a number of seconds"))?;
+                // Whole milliseconds; `as` saturates beyond u64.
+                out.delay_ms = Some((secs * 1000.0) as u64);
+            }
+            "MaxAttempts" => {
+                let n = value
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| bad("WaiterConfig.MaxAttempts is not a whole number"))?;
+                out.max_attempts = Some(n);
+            }
+            // botocore reads only these two.
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// boto3's `params.update(kwargs)`: the caller's members replace the filled ones.
@@ -577,4 +658,196 @@ pub(crate) fn update(
         p.extend(extra);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::boxed::Box;
+    use core::cell::RefCell;
+
+    use serde_json::{Value, json};
+
+    use super::super::caller::{Caller, LocalFuture};
+    use super::super::model::*;
+    use super::*;
+    use crate::client::test_support::DEMO;
+    use crate::waiter::{Acceptor, Matcher, Waiter, WaiterState};
+
+    static PINGED: Waiter = Waiter {
+        name: "Pinged",
+        operation: "Ping",
+        delay: 15,
+        max_attempts: 40,
+        acceptors: &[Acceptor {
+            state: WaiterState::Success,
+            matcher: Matcher::AnyError(false),
+        }],
+    };
+
+    static SERVICE: ResourceService = ResourceService {
+        service: "demo",
+        root: ResourceModel {
+            name: "ServiceResource",
+            identifiers: &[],
+            shape: None,
+            attributes: &[],
+            load: None,
+            actions: &[],
+            batch_actions: &[],
+            has: &[],
+            collections: &[],
+            waiters: &[],
+        },
+        resources: &[ResourceModel {
+            name: "Thing",
+            identifiers: &[Identifier {
+                name: "Name",
+                python_name: "name",
+                member_name: None,
+            }],
+            shape: None,
+            attributes: &[],
+            load: None,
+            actions: &[],
+            batch_actions: &[],
+            has: &[],
+            collections: &[],
+            waiters: &[
+                ResourceWaiter {
+                    name: "Pinged",
+                    python_name: "wait_until_pinged",
+                    waiter_name: "Pinged",
+                    params: &[Param {
+                        target: "Names[0]",
+                        source: ParamSource::Identifier("Name"),
+                    }],
+                    path: None,
+                },
+                ResourceWaiter {
+                    name: "Gone",
+                    python_name: "wait_until_gone",
+                    waiter_name: "Gone",
+                    params: &[],
+                    path: None,
+                },
+            ],
+        }],
+        paginators: &[],
+        waiters: core::slice::from_ref(&PINGED),
+    };
+
+    /// Records what each wait was asked for.
+    #[derive(Default)]
+    struct Recorder(RefCell<Vec<(&'static str, Value, WaitConfig)>>);
+
+    impl Caller for Recorder {
+        fn model(&self) -> &'static crate::model::ServiceModel {
+            &DEMO
+        }
+        fn call_json<'s>(
+            &'s self,
+            operation: &'static str,
+            _: &'s Value,
+        ) -> LocalFuture<'s, Result<Value, ResourceError>> {
+            Box::pin(async move { Err(ResourceError::UnknownOperation { operation }) })
+        }
+        fn wait<'s>(
+            &'s self,
+            waiter: &'static Waiter,
+            params: &'s Value,
+            config: WaitConfig,
+        ) -> LocalFuture<'s, Result<u32, ResourceError>> {
+            self.0
+                .borrow_mut()
+                .push((waiter.name, params.clone(), config));
+            Box::pin(async { Ok(1) })
+        }
+    }
+
+    fn thing(caller: &dyn Caller) -> Resource<'_> {
+        Resource::new(caller, &SERVICE, "Thing", alloc::vec![json!("t-1")]).unwrap()
+    }
+
+    #[test]
+    fn waiter_params_come_from_identifiers_and_the_caller() {
+        let rec = Recorder::default();
+        let t = thing(&rec);
+        let run = |name, params| embassy_futures::block_on(t.wait_until(name, params));
+        assert_eq!(run("wait_until_pinged", json!({})), Ok(1));
+        assert_eq!(
+            run(
+                "Pinged",
+                json!({"Extra": true, "WaiterConfig": {"Delay": 0.25, "MaxAttempts": 3, "Other": 1}})
+            ),
+            Ok(1)
+        );
+        let seen = rec.0.borrow();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].0, "Pinged");
+        assert_eq!(seen[0].1, json!({"Names": ["t-1"]}));
+        assert_eq!((seen[0].2.delay_ms, seen[0].2.max_attempts), (None, None));
+        // WaiterConfig is taken out, not sent; Delay is in seconds.
+        assert_eq!(seen[1].1, json!({"Names": ["t-1"], "Extra": true}));
+        assert_eq!(
+            (seen[1].2.delay_ms, seen[1].2.max_attempts),
+            (Some(250), Some(3))
+        );
+    }
+
+    #[test]
+    fn bad_waiters_and_configs_are_typed_errors() {
+        let rec = Recorder::default();
+        let t = thing(&rec);
+        let run = |name, params| embassy_futures::block_on(t.wait_until(name, params));
+        assert!(matches!(
+            run("wait_until_running", json!({})),
+            Err(ResourceError::UnknownName { kind: "waiter", .. })
+        ));
+        assert_eq!(
+            run("Gone", json!({})),
+            Err(ResourceError::Waiter {
+                waiter: "Gone",
+                reason: "the service has no such client waiter".into()
+            })
+        );
+        for config in [json!(1), json!({"Delay": -1}), json!({"MaxAttempts": "3"})] {
+            assert!(
+                matches!(
+                    run("Pinged", json!({ "WaiterConfig": config })),
+                    Err(ResourceError::BadParams {
+                        operation: "Ping",
+                        ..
+                    })
+                ),
+                "{config}"
+            );
+        }
+        assert!(matches!(
+            run("Pinged", json!([1])),
+            Err(ResourceError::BadParams { .. })
+        ));
+        assert!(rec.0.borrow().is_empty(), "nothing waited");
+        // A caller without waiters refuses, typed.
+        struct NoWaits;
+        impl Caller for NoWaits {
+            fn model(&self) -> &'static crate::model::ServiceModel {
+                &DEMO
+            }
+            fn call_json<'s>(
+                &'s self,
+                operation: &'static str,
+                _: &'s Value,
+            ) -> LocalFuture<'s, Result<Value, ResourceError>> {
+                Box::pin(async move { Err(ResourceError::UnknownOperation { operation }) })
+            }
+        }
+        let t = thing(&NoWaits);
+        assert!(matches!(
+            embassy_futures::block_on(t.wait_until("Pinged", json!({}))),
+            Err(ResourceError::Waiter {
+                waiter: "Pinged",
+                ..
+            })
+        ));
+    }
 }

@@ -1,8 +1,10 @@
 //! boto3's resource walkthrough with stratus's resource engine: EC2
-//! `create_instances` → `Instance` (its `image_id` loaded lazily, `stop()`),
-//! S3 `Bucket(name).objects.all()` / `.filter(Prefix=…)` / batch delete, a
-//! DynamoDB `Table` `put_item` / `get_item`, an SQS `Queue` `send_message` /
-//! `receive_messages`.
+//! `create_instances` → `Instance` (`wait_until_running()`, its `image_id`
+//! loaded lazily, `stop()`, `wait_until_stopped()`), S3
+//! `Bucket(name).objects.all()` / `.filter(Prefix=…)` / batch delete,
+//! `Object.wait_until_exists()`, a DynamoDB `Table` (`wait_until_exists()`,
+//! `put_item` / `get_item`), an SQS `Queue` `send_message` /
+//! `receive_messages`. Waiters run with `WaiterConfig` delays of 0.2 s.
 //!
 //! ```text
 //! cargo run -p stratus-transport-std --features resources \

@@ -18,8 +18,19 @@ pub struct Report {
     pub image_id: String,
     /// Whether that fresh instance had data before `image_id` was read.
     pub loaded_before: bool,
+    /// Attempts `instance.wait_until_running()` made after `create_instances`.
+    pub running_attempts: u32,
     /// Its state after `stop()` and `reload()`.
     pub state_after_stop: String,
+    /// Attempts `instance.wait_until_stopped()` made after `stop()`.
+    pub stopped_attempts: u32,
+    /// Attempts `Object("data-c.txt").wait_until_exists()` made after its put.
+    pub object_exists_attempts: u32,
+    /// `Object("absent").wait_until_exists()` with two attempts: the
+    /// waiter's error, as text.
+    pub absent_object_wait: String,
+    /// Attempts `table.wait_until_exists()` made after `create_table`.
+    pub table_exists_attempts: u32,
     /// `bucket.objects.all()` keys.
     pub all_keys: Vec<String>,
     /// `bucket.objects.filter(Prefix="logs-")` keys.
@@ -36,6 +47,11 @@ pub struct Report {
     pub table_status: String,
     /// The bodies `queue.receive_messages` returned.
     pub bodies: Vec<String>,
+}
+
+/// botocore's `WaiterConfig` with short delays.
+fn quick(max_attempts: u32) -> Value {
+    json!({"WaiterConfig": {"Delay": 0.2, "MaxAttempts": max_attempts}})
 }
 
 /// The `key` identifiers of a collection of S3 objects.
@@ -72,6 +88,7 @@ pub fn run(
         name: "Instance".into(),
     })?;
     report.instance_id = instance.id();
+    report.running_attempts = instance.wait_until("wait_until_running", quick(20))?;
     let fresh = ec2.subresource("Instance", &[&report.instance_id])?;
     report.loaded_before = fresh.data().is_some();
     report.image_id = fresh
@@ -85,6 +102,7 @@ pub fn run(
         .as_str()
         .unwrap_or_default()
         .to_string();
+    report.stopped_attempts = instance.wait_until("wait_until_stopped", quick(20))?;
 
     // S3: a bucket, objects under two prefixes, all / filter / limit /
     // page_size, batch delete. The keys hold no `/`: moto's signature check
@@ -98,6 +116,16 @@ pub fn run(
             .subresource("Object", &[key])?
             .action("put", json!({"Body": "aGVsbG8="}))?;
     }
+    report.object_exists_attempts = bucket
+        .subresource("Object", &["data-c.txt"])?
+        .wait_until("wait_until_exists", quick(20))?;
+    report.absent_object_wait = match bucket
+        .subresource("Object", &["absent"])?
+        .wait_until("wait_until_exists", quick(2))
+    {
+        Ok(n) => format!("succeeded after {n} attempt(s)"),
+        Err(e) => e.to_string(),
+    };
     let objects = bucket.collection("objects")?;
     report.all_keys = keys(&objects.all())?;
     report.prefix_keys = keys(&objects.filter(json!({"Prefix": "logs-"}))?)?;
@@ -129,6 +157,7 @@ pub fn run(
         )?
         .into_resources()
         .remove(0);
+    report.table_exists_attempts = table.wait_until("wait_until_exists", quick(20))?;
     table.action(
         "put_item",
         json!({"Item": {"pk": {"S": "k1"}, "v": {"S": "hello"}}}),
