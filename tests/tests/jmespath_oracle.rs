@@ -279,7 +279,7 @@ fn model_expressions_agree_with_python_jmespath() {
                 })
                 .collect();
             for seed in 0..SAMPLES {
-                let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (seed + 1) * 0x1234_5678);
+                let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((seed + 1) * 0x1234_5678));
                 let mut body = String::new();
                 sample(&mut body, model, shape, &mut rng, &words, 0);
                 let reader = JsonReader::default();

@@ -144,75 +144,48 @@ fn s3_and_dynamodb_pages_match_boto3() {
     println!("setup: 2500 objects, 300 items in {:?}", t0.elapsed());
     let s3p = paginator(stratus_models::s3::PAGINATORS, "ListObjectsV2");
     let ddbp = paginator(stratus_models::dynamodb::PAGINATORS, "Scan");
-    let cases: [(
-        &str,
-        &Paginator,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        Option<usize>,
-        Option<u32>,
-    ); 5] = [
-        (
-            "s3",
-            s3p,
-            "ListObjectsV2",
-            r#"{"Bucket": "pages"}"#,
-            "Contents",
-            "Key",
-            "page size 100",
-            None,
-            Some(100),
-        ),
-        (
-            "s3",
-            s3p,
-            "ListObjectsV2",
-            r#"{"Bucket": "pages"}"#,
-            "Contents",
-            "Key",
-            "max items 250, page size 100",
-            Some(250),
-            Some(100),
-        ),
-        (
-            "s3",
-            s3p,
-            "ListObjectsV2",
-            r#"{"Bucket": "pages"}"#,
-            "Contents",
-            "Key",
-            "max items 300, page size 100",
-            Some(300),
-            Some(100),
-        ),
-        (
-            "dynamodb",
-            ddbp,
-            "Scan",
-            r#"{"TableName": "t"}"#,
-            "Items",
-            "id",
-            "page size 40",
-            None,
-            Some(40),
-        ),
-        (
-            "dynamodb",
-            ddbp,
-            "Scan",
-            r#"{"TableName": "t"}"#,
-            "Items",
-            "id",
-            "max items 90, page size 40",
-            Some(90),
-            Some(40),
-        ),
+    let s3 = |label, max, size| Case {
+        service: "s3",
+        paginator: s3p,
+        op: "ListObjectsV2",
+        params: r#"{"Bucket": "pages"}"#,
+        key: "Contents",
+        field: "Key",
+        label,
+        max,
+        size,
+    };
+    let scan = |label, max, size| Case {
+        service: "dynamodb",
+        paginator: ddbp,
+        op: "Scan",
+        params: r#"{"TableName": "t"}"#,
+        key: "Items",
+        field: "id",
+        label,
+        max,
+        size,
+    };
+    let cases = [
+        s3("page size 100", None, Some(100)),
+        s3("max items 250, page size 100", Some(250), Some(100)),
+        s3("max items 300, page size 100", Some(300), Some(100)),
+        scan("page size 40", None, Some(40)),
+        scan("max items 90, page size 40", Some(90), Some(40)),
     ];
     let mut passed = 0;
-    for (service, p, op, params, key, field, label, max, size) in cases {
+    for Case {
+        service,
+        paginator: p,
+        op,
+        params,
+        key,
+        field,
+        label,
+        max,
+        size,
+    } in cases
+    {
         let config = PaginationConfig {
             max_items: max,
             page_size: size,
@@ -354,4 +327,18 @@ fn waiters_succeed_and_fail_as_botocore() {
          \x20   print(type(e).__name__, e)\n",
     ).unwrap();
     assert!(py.contains("Max attempts exceeded"), "{py}");
+}
+
+/// One paginator run compared with boto3's: the operation, its params, the
+/// result key and the item field compared, and the pagination config.
+struct Case<'a> {
+    service: &'static str,
+    paginator: &'a Paginator,
+    op: &'static str,
+    params: &'static str,
+    key: &'static str,
+    field: &'static str,
+    label: &'static str,
+    max: Option<usize>,
+    size: Option<u32>,
 }
