@@ -55,6 +55,8 @@ impl fmt::Display for SessionError {
     }
 }
 
+impl core::error::Error for SessionError {}
+
 /// A session. See the [module docs](self).
 ///
 /// ```

@@ -110,6 +110,8 @@ impl fmt::Display for CredentialsError {
     }
 }
 
+impl core::error::Error for CredentialsError {}
+
 /// An AWS access key pair, with an optional session token and expiry.
 ///
 /// ```
