@@ -238,7 +238,10 @@ impl Emitter<'_> {
     }
 
     /// The `has` entries as boto3 sees them (the service resource gains one
-    /// sub-resource per resource).
+    /// sub-resource per resource). boto3 builds them in a dict, so a later
+    /// entry under a name already used replaces the earlier one in its place
+    /// (ec2's `has.KeyPair` is of type `KeyPairInfo` and replaces the
+    /// implicit sub-resource of the `KeyPair` resource).
     fn has_definition(&self, def: &Value, root: bool) -> Vec<(String, Value)> {
         let has = obj(def, "has");
         if !root {
@@ -258,12 +261,12 @@ impl Emitter<'_> {
                     .flatten()
                     .map(|i| serde_json::json!({"target": i.get("name"), "source": "input"}))
                     .collect();
-                out.push((
-                    name.clone(),
-                    serde_json::json!({"resource": {"type": name, "identifiers": ids}}),
-                ));
+                let implicit = serde_json::json!({"resource": {"type": name, "identifiers": ids}});
+                dict_set(&mut out, name, implicit);
             }
-            out.extend(named.into_iter().map(|(n, h)| (n.clone(), h.clone())));
+            for (n, h) in named {
+                dict_set(&mut out, n, h.clone());
+            }
         }
         out
     }
@@ -509,5 +512,14 @@ impl Emitter<'_> {
             "::stratus_core::resource::model::ResponseResource {{ type_name: {ty:?}, identifiers: &[{}], path: {path} }}",
             ids.join(", "),
         ))
+    }
+}
+
+/// Sets `name` in an ordered list of entries as a Python dict assignment
+/// does: an existing entry keeps its place and takes the new value.
+fn dict_set(entries: &mut Vec<(String, Value)>, name: &str, value: Value) {
+    match entries.iter_mut().find(|(seen, _)| seen == name) {
+        Some(slot) => slot.1 = value,
+        None => entries.push((name.to_string(), value)),
     }
 }
