@@ -78,23 +78,30 @@ impl From<PaginationError> for PagesError {
     }
 }
 
+/// A service error's code and message as botocore's `ClientError` shows
+/// them (`Unknown` for either when the response does not say).
+pub(crate) fn service_error_text(out: &CallOutput<'_>) -> (String, String) {
+    let (mut code, mut message) = (String::new(), String::new());
+    if let Ok(Parsed::Error(se)) = out.parser().parse() {
+        code = se.code.to_string();
+        if let Some(m) = se.message {
+            message = m.chars().filter_map(Result::ok).collect();
+        }
+    }
+    if code.is_empty() {
+        code = "Unknown".into();
+    }
+    if message.is_empty() {
+        message = "Unknown".into();
+    }
+    (code, message)
+}
+
 /// A failed call as a [`PagesError`] (a service error's code and message kept).
 pub fn call_failure(e: &CallError<'_>) -> PagesError {
     match e {
         CallError::Service(out) => {
-            let (mut code, mut message) = (String::new(), String::new());
-            if let Ok(Parsed::Error(se)) = out.parser().parse() {
-                code = se.code.to_string();
-                if let Some(m) = se.message {
-                    message = m.chars().filter_map(Result::ok).collect();
-                }
-            }
-            if code.is_empty() {
-                code = "Unknown".into();
-            }
-            if message.is_empty() {
-                message = "Unknown".into();
-            }
+            let (code, message) = service_error_text(out);
             PagesError::Service { code, message }
         }
         other => PagesError::Call(other.to_string()),

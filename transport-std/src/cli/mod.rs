@@ -65,7 +65,7 @@ use std::io::{self, Write};
 use stratus_core::client::{CallError, CallOutput, Event, Order, Session, Workspace};
 use stratus_core::format::json::{InputError, InputErrorKind, InputSlots, JsonInput};
 use stratus_core::model::{Operation, StructValue, Value};
-use stratus_core::protocol::parse::{Parsed, TimestampStyle};
+use stratus_core::protocol::parse::TimestampStyle;
 use stratus_core::protocol::serialize::SerializeError;
 
 pub use args::Args;
@@ -655,19 +655,7 @@ fn print_output(output: &CallOutput<'_>, out: &mut dyn Write) -> Result<(), CliE
 fn call_error(e: CallError<'_>, op: &'static Operation) -> CliError {
     match e {
         CallError::Service(output) => {
-            let (mut code, mut message) = (String::new(), String::new());
-            if let Ok(Parsed::Error(se)) = output.parser().parse() {
-                code = se.code.to_string();
-                if let Some(m) = se.message {
-                    message = m.chars().filter_map(Result::ok).collect();
-                }
-            }
-            if code.is_empty() {
-                code = "Unknown".into();
-            }
-            if message.is_empty() {
-                message = "Unknown".into();
-            }
+            let (code, message) = crate::pages::service_error_text(&output);
             CliError::Service {
                 code,
                 message,
