@@ -58,8 +58,24 @@ fn lists_services_and_operations() {
 
     let o = run(&["kinesis"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let ops: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
-    println!("kinesis operations listed: {}", ops.len());
+    let listing = stdout(&o);
+    // The operations, then a blank line and the waiters.
+    let ops: Vec<String> = listing
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    let waiters: Vec<&str> = listing
+        .lines()
+        .skip_while(|l| !l.starts_with("Waiters"))
+        .skip(1)
+        .collect();
+    println!(
+        "kinesis operations listed: {}, waiters: {waiters:?}",
+        ops.len()
+    );
+    // kinesis's waiters-2.json: StreamExists, StreamNotExists.
+    assert_eq!(waiters, ["stream-exists", "stream-not-exists"]);
     assert!(ops.iter().any(|l| l == "put-record"));
     assert!(ops.iter().any(|l| l == "list-streams"));
     assert!(
@@ -323,11 +339,11 @@ fn debug_writes_one_line_per_event() {
 }
 
 #[test]
-fn settings_errors_and_flags_not_built_yet() {
+fn settings_errors_and_unsupported_flag_mixes() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["kinesis", "list-streams", "--paginate", "--dry-run"],
-            "--paginate (paginators are planned and not built yet",
+            "--dry-run with --paginate or wait (each sends several requests)",
         ),
         (
             &[
