@@ -104,3 +104,20 @@ pub fn allocations_during(f: impl FnOnce()) -> usize {
     f();
     ALLOCATIONS.load(std::sync::atomic::Ordering::SeqCst) - before
 }
+
+/// The `stratus` CLI binary cargo built beside the calling test
+/// (`target/<profile>/`), building it when this crate's tests ran alone.
+pub fn stratus_bin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
+    let bin = dir.join("stratus");
+    if !bin.is_file() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-p", "stratus-transport-std", "--bin", "stratus"])
+            .status()
+            .expect("cargo builds the CLI");
+        assert!(status.success());
+    }
+    bin
+}

@@ -8,23 +8,6 @@ use std::process::Command;
 use serde_json::Value as Json;
 use stratus_tests::moto::Moto;
 
-/// The `stratus` binary cargo built beside this test (`target/<profile>/`),
-/// building it when this crate's tests ran alone.
-fn stratus_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-    let bin = dir.join("stratus");
-    if !bin.is_file() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "stratus-transport-std", "--bin", "stratus"])
-            .status()
-            .expect("cargo builds the CLI");
-        assert!(status.success());
-    }
-    bin
-}
-
 struct Cli<'m> {
     bin: PathBuf,
     moto: &'m Moto,
@@ -73,7 +56,7 @@ impl Cli<'_> {
 fn the_cli_writes_and_reads_on_every_protocol_against_moto() {
     let moto = Moto::start().expect("moto starts");
     let cli = Cli {
-        bin: stratus_bin(),
+        bin: stratus_tests::stratus_bin(),
         moto: &moto,
         calls: std::cell::Cell::new(0),
     };

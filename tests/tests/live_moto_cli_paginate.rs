@@ -2,30 +2,13 @@
 //! moto, compared with botocore's `build_full_result` and `WaiterError` on
 //! the same server.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value as Json;
 use stratus_tests::moto::Moto;
 
-/// The `stratus` binary cargo built beside this test, built when missing.
-fn stratus_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-    let bin = dir.join("stratus");
-    if !bin.is_file() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "stratus-transport-std", "--bin", "stratus"])
-            .status()
-            .expect("cargo builds the CLI");
-        assert!(status.success());
-    }
-    bin
-}
-
 fn stratus(moto: &Moto, args: &[&str]) -> Output {
-    Command::new(stratus_bin())
+    Command::new(stratus_tests::stratus_bin())
         .args(args)
         .args(["--region", "us-east-1", "--endpoint-url", &moto.endpoint])
         .env("AWS_ACCESS_KEY_ID", &moto.access_key_id)
