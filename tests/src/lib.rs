@@ -105,19 +105,56 @@ pub fn allocations_during(f: impl FnOnce()) -> usize {
     ALLOCATIONS.load(std::sync::atomic::Ordering::SeqCst) - before
 }
 
-/// The `stratus` CLI binary cargo built beside the calling test
-/// (`target/<profile>/`), building it when this crate's tests ran alone.
+/// The `stratus` CLI binary beside the calling test (`target/<profile>/`),
+/// built by cargo when it is missing or older than a source file of the
+/// crates it is made of: `cargo test -p stratus-tests` does not rebuild
+/// another package's binaries, and a stale CLI would test old code.
 pub fn stratus_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-    let bin = dir.join("stratus");
-    if !bin.is_file() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "-p", "stratus-transport-std", "--bin", "stratus"])
-            .status()
-            .expect("cargo builds the CLI");
-        assert!(status.success());
-    }
-    bin
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            let dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
+            let bin = dir.join("stratus");
+            let built = std::fs::metadata(&bin).and_then(|m| m.modified()).ok();
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let sources = [
+                "core/src",
+                "transport-std/src",
+                "models/src",
+                "models/codegen/src",
+            ];
+            let newest = sources
+                .iter()
+                .filter_map(|d| newest_mtime(&root.join(d)))
+                .max();
+            if built.is_none() || newest > built {
+                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+                let mut build = Command::new(cargo);
+                build.args(["build", "-p", "stratus-transport-std", "--bin", "stratus"]);
+                if dir.file_name().is_some_and(|p| p == "release") {
+                    build.arg("--release");
+                }
+                let status = build.status().expect("cargo builds the CLI");
+                assert!(status.success(), "cargo build of the CLI failed");
+            }
+            bin
+        })
+        .clone()
+}
+
+/// The newest modification time of the files under `dir`.
+fn newest_mtime(dir: &Path) -> Option<std::time::SystemTime> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            if meta.is_dir() {
+                newest_mtime(&e.path())
+            } else {
+                meta.modified().ok()
+            }
+        })
+        .max()
 }
