@@ -4,9 +4,9 @@
 use serde_json::Value as Json;
 use stratus_core::client::{ClientConfig, Session};
 use stratus_core::credentials::{Credentials, StaticCredentials};
-use stratus_core::jmespath::{Value, search};
+use stratus_core::paginate::full::page_items;
 use stratus_core::paginate::{PaginationConfig, Paginator};
-use stratus_core::protocol::parse::Output;
+use stratus_core::protocol::parse::TimestampStyle;
 use stratus_tests::moto::Moto;
 use stratus_transport_std::SystemClock;
 use stratus_transport_std::net::StdTransport;
@@ -22,41 +22,6 @@ fn session(moto: &Moto) -> Session<'static, StaticCredentials> {
         .with_config(ClientConfig::default().endpoint_url(&moto.endpoint))
 }
 
-/// The text of each element of `expr`'s (a paginator result key's) list,
-/// item `field` of each, within the page's window.
-fn page_items(
-    output: &Output<'_>,
-    key: &'static stratus_core::paginate::Key,
-    field: &str,
-    skip: usize,
-    take: Option<usize>,
-) -> Vec<String> {
-    let root = Value::root(output.node, output.shape.unwrap(), output.model);
-    let list = search(&key.expr, root).unwrap();
-    let mut items = Vec::new();
-    let _ = list
-        .for_each(&mut |item| {
-            let mut sink = stratus_core::format::FmtSink(String::new());
-            let t = item.as_typed().unwrap();
-            Output {
-                node: t.node,
-                shape: Some(t.shape),
-                model: t.model,
-            }
-            .write_json(&mut sink)
-            .unwrap();
-            let v: Json = serde_json::from_str(&sink.0).unwrap();
-            items.push(v[field].to_string());
-            Ok(std::ops::ControlFlow::Continue(()))
-        })
-        .unwrap();
-    items
-        .into_iter()
-        .skip(skip)
-        .take(take.unwrap_or(usize::MAX))
-        .collect()
-}
-
 /// Pages (each a list of `field` values) and the resume token.
 fn stratus_pages(
     moto: &Moto,
@@ -69,13 +34,31 @@ fn stratus_pages(
     let s = session(moto);
     let transport = StdTransport::new().unwrap();
     let client = s.client(service, &transport, SystemClock).unwrap();
+    let field_of = |item: Json| item[field].to_string();
     let mut pages = Vec::new();
-    let key = &paginator.result_key[0];
     let resume = paginate(&client, paginator, input, config, &mut |out, page| {
-        pages.push(page_items(out, key, field, page.skip, page.take));
+        let items = page_items(paginator, out, page, TimestampStyle::Iso8601)?;
+        pages.push(items.into_iter().map(field_of).collect());
         Ok(())
     })
     .unwrap();
+    // The item face gives the same items, in order, and the same token.
+    let mut items = Vec::new();
+    let items_resume =
+        stratus_transport_std::pages::items(&client, paginator, input, config, &mut |item| {
+            items.push(field_of(item));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        items,
+        pages.concat(),
+        "items() differs from the pages' items"
+    );
+    assert_eq!(
+        items_resume, resume,
+        "items() ends with another resume token"
+    );
     (pages, resume)
 }
 

@@ -25,10 +25,7 @@
 //! assert_eq!(out.status(), 200);
 //! ```
 
-use stratus_core::client::{
-    CallError, CallOutput, Client, HEADER_BYTES, SCRATCH_BYTES, Timer, Transport, URL_BYTES,
-    Workspace,
-};
+use stratus_core::client::{CallError, CallOutput, Client, Timer, Transport, Workspace};
 use stratus_core::credentials::ProvideCredentials;
 use stratus_core::model::StructValue;
 use stratus_core::time::Clock;
@@ -57,39 +54,4 @@ pub fn block_on<F: core::future::Future>(future: F) -> F::Output {
     embassy_futures::block_on(future)
 }
 
-/// A call's buffers on the heap: request and response sized by the caller,
-/// headers, URL and scratch at the core's sizes
-/// ([`HEADER_BYTES`], [`URL_BYTES`], [`SCRATCH_BYTES`]).
-#[derive(Clone, Debug)]
-pub struct HeapBuffers {
-    request: Vec<u8>,
-    response: Vec<u8>,
-    headers: Vec<u8>,
-    url: Vec<u8>,
-    scratch: Vec<u8>,
-}
-
-impl HeapBuffers {
-    /// Buffers for requests of up to `request` bytes (serialized body
-    /// included) and responses of up to `response` bytes (head and body).
-    pub fn new(request: usize, response: usize) -> Self {
-        HeapBuffers {
-            request: vec![0; request],
-            response: vec![0; response],
-            headers: vec![0; HEADER_BYTES],
-            url: vec![0; URL_BYTES],
-            scratch: vec![0; SCRATCH_BYTES],
-        }
-    }
-
-    /// The buffers lent to one call.
-    pub fn workspace(&mut self) -> Workspace<'_> {
-        Workspace {
-            request: &mut self.request,
-            response: &mut self.response,
-            headers: &mut self.headers,
-            url: &mut self.url,
-            scratch: &mut self.scratch,
-        }
-    }
-}
+pub use stratus_core::client::HeapBuffers;

@@ -52,7 +52,11 @@ mod data;
 pub mod endpoint;
 pub mod events;
 mod headers;
+#[cfg(feature = "alloc")]
+mod heap;
 pub mod output;
+#[cfg(feature = "alloc")]
+pub mod pages;
 pub mod paging;
 pub mod params;
 mod pipeline;
@@ -71,6 +75,8 @@ pub use data::{EventData, Reply, ReplyError, Request, SignerChoice};
 pub use endpoint::{Builtins, EndpointError};
 pub use events::{Event, EventKind, EventName, Handler, Order, Registry, StaticHandler};
 pub use headers::{HeaderBlock, HeadersFull};
+#[cfg(feature = "alloc")]
+pub use heap::HeapBuffers;
 pub use output::{CallError, CallOutput, EditError, TextRef};
 pub use params::{ParamError, Params};
 pub use pipeline::{CLIENT_HANDLERS, Client, PresignOptions, PresignedPost, StreamingError};

@@ -18,6 +18,9 @@ use crate::jmespath::{EvalError, Expr, Value, search};
 use crate::model::view::{Blob, BlobEncoding, DecodeError, Reader as _};
 use crate::protocol::parse::{Output, ToJsonError};
 
+#[cfg(feature = "alloc")]
+pub mod full;
+
 /// A JMESPath expression of a paginator with its text (the key botocore
 /// builds full results under).
 #[derive(Debug)]
@@ -121,6 +124,11 @@ pub struct Page {
     pub take: Option<usize>,
     /// Whether another page should be requested.
     pub more: bool,
+    /// Whether this is the first page of a pagination resumed from a
+    /// `StartingToken`: botocore blanks its secondary result keys (lists
+    /// and strings emptied, numbers kept), which the previous run had
+    /// already returned with the page it cut.
+    pub resumed: bool,
 }
 
 /// Separates token values in the state buffer (JSON text holds no raw NUL).
@@ -138,6 +146,8 @@ pub struct PageState<'b> {
     cur: usize,
     total: usize,
     first: bool,
+    /// Whether a starting token was given.
+    resumed: bool,
     starting_truncation: usize,
     /// Items kept of the last page when MaxItems cut it (boto_truncate_amount).
     truncated: Option<usize>,
@@ -197,6 +207,7 @@ impl<'b> PageState<'b> {
             cur: 0,
             total: 0,
             first: true,
+            resumed: config.starting_token.is_some(),
             starting_truncation: 0,
             truncated: None,
             done: false,
@@ -326,13 +337,14 @@ impl<'b> PageState<'b> {
                 skip: 0,
                 take: None,
                 more: false,
+                resumed: false,
             });
         };
         let root = Value::root(output.node, shape, output.model);
-        let skip = if self.first {
-            self.starting_truncation
+        let (skip, resumed) = if self.first {
+            (self.starting_truncation, self.resumed)
         } else {
-            0
+            (0, false)
         };
         self.first = false;
         let primary = match self.paginator.result_key.first() {
@@ -351,6 +363,7 @@ impl<'b> PageState<'b> {
                 skip,
                 take: Some(keep),
                 more: false,
+                resumed,
             });
         }
         self.total += available;
@@ -385,6 +398,7 @@ impl<'b> PageState<'b> {
             skip,
             take: None,
             more: !done,
+            resumed,
         })
     }
 

@@ -6,7 +6,6 @@
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::vec;
-use alloc::vec::Vec;
 use core::future::Future;
 use core::pin::Pin;
 
@@ -14,9 +13,7 @@ use serde_json::Value;
 
 use super::ResourceError;
 use crate::client::paging::{DriveBuffers, DriveError, WaitConfig};
-use crate::client::{
-    CallError, Client, HEADER_BYTES, SCRATCH_BYTES, Timer, Transport, URL_BYTES, Workspace,
-};
+use crate::client::{CallError, Client, HeapBuffers, Timer, Transport};
 use crate::credentials::ProvideCredentials;
 use crate::format::FmtSink;
 use crate::format::json::{InputSlots, JsonInput};
@@ -104,35 +101,10 @@ impl StructValue for NoInput {
     }
 }
 
-/// Heap buffers for one call.
-struct HeapWorkspace {
-    request: Vec<u8>,
-    response: Vec<u8>,
-    headers: Vec<u8>,
-    url: Vec<u8>,
-    scratch: Vec<u8>,
-}
-
-impl HeapWorkspace {
-    fn new() -> Self {
-        HeapWorkspace {
-            request: vec![0; REQUEST_BYTES],
-            response: vec![0; RESPONSE_BYTES],
-            headers: vec![0; HEADER_BYTES * 4],
-            url: vec![0; URL_BYTES * 4],
-            scratch: vec![0; SCRATCH_BYTES * 4],
-        }
-    }
-
-    fn workspace(&mut self) -> Workspace<'_> {
-        Workspace {
-            request: &mut self.request,
-            response: &mut self.response,
-            headers: &mut self.headers,
-            url: &mut self.url,
-            scratch: &mut self.scratch,
-        }
-    }
+/// Heap buffers for one call: resource calls send long keys and many
+/// parameters, so headers, URL and scratch get four times the core's room.
+fn heap_buffers() -> HeapBuffers {
+    HeapBuffers::new(REQUEST_BYTES, RESPONSE_BYTES).with_head_room(4)
 }
 
 /// A service error as [`ResourceError::Service`] (code and message parsed).
@@ -178,7 +150,7 @@ async fn wait_json<T: Transport, C: ProvideCredentials, K: Clock + Timer>(
     let text = params.to_string();
     let mut input = vec![0u8; text.len()];
     let mut scratch = vec![0u8; text.len() + 16];
-    let mut heap = HeapWorkspace::new();
+    let mut heap = heap_buffers();
     let mut ws = heap.workspace();
     // The last failed call, for an error no acceptor expected.
     let mut last_error = None;
@@ -258,7 +230,7 @@ async fn call_json<T: Transport, C: ProvideCredentials, K: Clock + Timer>(
         None if text == "{}" => &NoInput,
         None => return Err(bad("the operation takes no input".into())),
     };
-    let mut bufs = HeapWorkspace::new();
+    let mut bufs = heap_buffers();
     let out = match client.call(operation, input, bufs.workspace()).await {
         Ok(out) => out,
         Err(e) => return Err(service_error(operation, &e)),

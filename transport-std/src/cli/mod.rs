@@ -568,27 +568,23 @@ where
     C: stratus_core::credentials::ProvideCredentials,
     K: stratus_core::time::Clock + stratus_core::client::Timer,
 {
-    use crate::pages::{FullResult, PagesError};
+    use crate::pages::PagesError;
     let config = stratus_core::paginate::PaginationConfig {
         max_items: args.max_items,
         page_size: args.page_size,
         starting_token: args.starting_token.as_deref(),
     };
-    let mut full = FullResult::new(paginator);
-    let resume = crate::pages::paginate(client, paginator, text, &config, &mut |o, page| {
-        full.add_page(o, page)
-    })
-    .map_err(|e| match e {
-        PagesError::Service { code, message } => CliError::Service {
-            code,
-            message,
-            operation: op.name,
-            retries: 0,
-        },
-        PagesError::Call(text) => CliError::Call(text),
-        other => CliError::Call(format!("--paginate: {other}")),
-    })?;
-    let result = full.finish(resume);
+    let result =
+        crate::pages::full_result(client, paginator, text, &config).map_err(|e| match e {
+            PagesError::Service { code, message } => CliError::Service {
+                code,
+                message,
+                operation: op.name,
+                retries: 0,
+            },
+            PagesError::Call(text) => CliError::Call(text),
+            other => CliError::Call(format!("--paginate: {other}")),
+        })?;
     let compact = serde_json::to_string(&result).map_err(|e| CliError::Output(e.to_string()))?;
     if compact != "{}" {
         writeln!(out, "{}", indent_json(&compact))?;
