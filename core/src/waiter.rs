@@ -6,7 +6,7 @@
 //! matches one response against its acceptors in order; the drivers
 //! (`stratus_transport_std::blocking::wait`, or a loop over
 //! [`Client::call`](crate::client::Client::call) and a
-//! [`Timer`](crate::time::Timer)) call, check and sleep.
+//! [`Timer`](crate::client::Timer)) call, check and sleep.
 
 use core::fmt;
 

@@ -11,15 +11,20 @@
 //! * `embassy_tap_moto_over_tls`: 100 Kinesis PutRecord and 10 IoT Data
 //!   Publish through the pipeline, each signature checked by moto, over TLS
 //!   1.3 with embedded-tls verifying moto's certificate against the test CA
-//!   (and 5 more with its public key pinned); moto's stream is then read
-//!   back with boto3 and must hold every record.
+//!   (and 5 more with its public key pinned), and 20 more over kept
+//!   `TlsSession`s (moto closes each connection after its response, so
+//!   each call opens one); moto's stream is then read back with boto3 and
+//!   must hold every record.
 //! * `embassy_tap_faults`: a certificate from another CA, a wrong pin, a
 //!   certificate for another name, an expired one, a server closing mid
 //!   response (plain and TLS), one that never answers, an address nobody
 //!   has, a closed port and an unknown name each give their typed error, and
 //!   the next PutRecord on the same transport succeeds; plain-HTTP keep-alive
 //!   is counted on a local server; mutual TLS (a server wanting a client
-//!   certificate) answers with the device's certificate and refuses without.
+//!   certificate) answers with the device's certificate and refuses without;
+//!   a `TlsSession` to a keep-alive TLS server sends five requests on one
+//!   handshake, refuses another port, ends with a typed error when the
+//!   server cuts it, and a new one opens from the same resources.
 //! * `embassy_tap_iot_credentials`: the core's AWS IoT credentials provider
 //!   over this transport with mutual TLS, from a small endpoint in the
 //!   namespace handing out role credentials made by moto's STS; PutRecord
@@ -55,7 +60,7 @@ use stratus_models::kinesis::types::{CreateStreamInput, PutRecordInput};
 use stratus_tests::moto::{Moto, MotoTls};
 use stratus_tests::netns::{CHILD_ENV, Netns};
 use stratus_transport_embassy::tls::{ClientIdentity, TlsSettings, Trust};
-use stratus_transport_embassy::{EmbassyClock, EmbassyTransport, Resources};
+use stratus_transport_embassy::{EmbassyClock, EmbassyTransport, Resources, TlsSession};
 
 const TAP: &str = "tap0";
 const KERNEL_IP: Ipv4Addr = Ipv4Addr::new(10, 42, 0, 1);
@@ -235,7 +240,7 @@ fn run_device<T: Send + 'static>(
             dns_servers: Default::default(),
         };
         ip.dns_servers.push(KERNEL_IP).unwrap();
-        let resources = Box::leak(Box::new(StackResources::<4>::new()));
+        let resources = Box::leak(Box::new(StackResources::<8>::new()));
         let (stack, runner) = embassy_net::new(
             device,
             Config::ipv4_static(ip),
@@ -316,6 +321,9 @@ struct RunReport {
     pinned_failures: Vec<String>,
     stats: stratus_transport_embassy::Stats,
     learned_time: bool,
+    /// PutRecords over kept TLS sessions: successes, failures, sessions
+    /// opened, requests sent on an open session.
+    session: (u32, Vec<String>, u32, u32),
 }
 
 #[test]
@@ -330,6 +338,7 @@ fn embassy_tap_moto_over_tls() {
     let dns = start_dns();
     let ca: &'static [u8] = Box::leak(pki.ca_der().into_boxed_slice());
     let endpoint = moto.endpoint.clone();
+    let moto_port = moto.port;
     let (key_id, secret) = (moto.access_key_id.clone(), moto.secret_access_key.clone());
     let pin = leaf.spki_sha256;
 
@@ -417,7 +426,62 @@ fn embassy_tap_moto_over_tls() {
                     Err(e) => pinned_failures.push(e),
                 }
             }
+            // Kept TLS sessions: one handshake for as many PutRecords as
+            // the server keeps the connection open; a closed session is
+            // replaced from the same resources.
+            let mut session_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+            let settings = TlsSettings::new(Trust::Ca(ca));
+            let (mut sent, mut session_ok, mut session_failures) = (0, 0, Vec::new());
+            let (mut sessions, mut session_reused) = (0, 0);
+            let mut rng = OsRng;
+            while sent < 20 && sessions < 25 {
+                sessions += 1;
+                let opened = TlsSession::open(
+                    stack,
+                    &mut *session_resources,
+                    &mut rng,
+                    &settings,
+                    MOTO_NAME,
+                    moto_port,
+                    Timeouts::default(),
+                )
+                .await;
+                let session = match opened {
+                    Ok(s) => s,
+                    Err(e) => {
+                        session_failures.push(format!("open: {e}"));
+                        continue;
+                    }
+                };
+                let client = Client::new(
+                    &stratus_models::kinesis::ENTRY,
+                    client_config(&endpoint),
+                    &session,
+                    &creds,
+                    clock,
+                );
+                while session.is_open() && sent < 20 {
+                    sent += 1;
+                    let data = format!("session={sent}");
+                    let input = PutRecordInput {
+                        stream_name: Some("readings"),
+                        data: data.as_bytes(),
+                        partition_key: "dev-1",
+                        ..Default::default()
+                    };
+                    match client.call("PutRecord", &input, bufs.workspace()).await {
+                        Ok(out) if out.status() == 200 => session_ok += 1,
+                        other => {
+                            session_failures.push(format!("PutRecord {sent}: {}", describe(&other)))
+                        }
+                    }
+                }
+                session_reused += session.stats().reused;
+                session.close().await;
+            }
+
             let _ = tx.send(RunReport {
+                session: (session_ok, session_failures, sessions, session_reused),
                 created,
                 puts_ok,
                 put_failures,
@@ -473,7 +537,22 @@ fn embassy_tap_moto_over_tls() {
     assert_eq!(report.pinned_ok, 5, "{:?}", report.pinned_failures);
     assert!(report.stats.handshakes >= 111, "{:?}", report.stats);
     assert!(queries >= 1, "the transport looked the name up through DNS");
-    assert_eq!(stored, Ok("105".to_string()), "moto holds every record");
+    let (session_ok, session_failures, sessions, session_reused) = &report.session;
+    println!(
+        "kept TLS sessions: PutRecord {session_ok}/20 ok over {sessions} session(s) \
+         (one handshake each; moto closes after each response), {session_reused} request(s) \
+         on an already open session"
+    );
+    assert_eq!(*session_ok, 20, "{session_failures:?}");
+    // moto answers `Connection: close`: each session ends after its
+    // response, and the next call opens a new one (reuse itself is shown
+    // against a keep-alive TLS server in `embassy_tap_faults`).
+    assert_eq!(
+        sessions + session_reused,
+        20,
+        "every request opened a session or reused one"
+    );
+    assert_eq!(stored, Ok("125".to_string()), "moto holds every record");
 }
 
 // ------------------------------------------------------------------ the faults
@@ -692,6 +771,7 @@ fn embassy_tap_faults() {
         tls_server(&expired, Behaviour::Answer, None),
         tls_server(&valid, Behaviour::CloseMidResponse, None),
         tls_server(&valid, Behaviour::Answer, Some(&pki.ca_der())),
+        tls_server(&valid, Behaviour::Answer, None),
     ];
     let (device, _, _) = pki.leaf(&["device-1.stratus.test"], None);
     let (cut_port, _) = plain_server(Behaviour::CloseMidResponse);
@@ -707,7 +787,7 @@ fn embassy_tap_faults() {
     let (key_id, secret) = (moto.access_key_id.clone(), moto.secret_access_key.clone());
     let moto_pin = moto_leaf.spki_sha256;
 
-    let (faults, mtls_report, streamed, reuse) =
+    let (faults, mtls_report, streamed, reuse, sessions) =
         run_device(Duration::from_secs(600), move |stack, tx| {
             Box::pin(async move {
                 // The wall time, as SNTP would give it: certificate dates count.
@@ -857,6 +937,83 @@ fn embassy_tap_faults() {
                     statuses.push(get(&transport, "http", MOTO_NAME, keep_port, normal).await);
                 }
                 let after = transport.stats();
+
+                // A kept TLS session: five requests, one handshake; a
+                // session the server cuts ends with a typed error, stays
+                // closed, and the next one opens from the same resources.
+                let mut session_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+                let settings = TlsSettings::new(Trust::Ca(ca));
+                let mut rng = OsRng;
+                let mut session_statuses = Vec::new();
+                let kept = TlsSession::open(
+                    stack,
+                    &mut *session_resources,
+                    &mut rng,
+                    &settings,
+                    MOTO_NAME,
+                    ports[5],
+                    normal,
+                )
+                .await
+                .expect("a session opens");
+                for _ in 0..5 {
+                    session_statuses.push(get(&kept, "https", MOTO_NAME, ports[5], normal).await);
+                }
+                let other_port = get(&kept, "https", MOTO_NAME, ports[4], normal).await;
+                let kept_stats = (kept.stats(), kept.is_open());
+                kept.close().await;
+                let cut = TlsSession::open(
+                    stack,
+                    &mut *session_resources,
+                    &mut rng,
+                    &settings,
+                    MOTO_NAME,
+                    ports[3],
+                    normal,
+                )
+                .await
+                .expect("a session opens");
+                let cut_first = get(&cut, "https", MOTO_NAME, ports[3], normal).await;
+                let cut_after = get(&cut, "https", MOTO_NAME, ports[3], normal).await;
+                let cut_open = cut.is_open();
+                drop(cut);
+                let bad_cert = TlsSession::open(
+                    stack,
+                    &mut *session_resources,
+                    &mut rng,
+                    &settings,
+                    MOTO_NAME,
+                    ports[0],
+                    normal,
+                )
+                .await
+                .err();
+                let reopened = match TlsSession::open(
+                    stack,
+                    &mut *session_resources,
+                    &mut rng,
+                    &settings,
+                    MOTO_NAME,
+                    ports[5],
+                    normal,
+                )
+                .await
+                {
+                    Ok(s) => get(&s, "https", MOTO_NAME, ports[5], normal).await,
+                    Err(e) => Err(e),
+                };
+                let sessions = SessionReport {
+                    statuses: session_statuses,
+                    other_port,
+                    stats: kept_stats.0,
+                    open_after: kept_stats.1,
+                    cut_first,
+                    cut_after,
+                    cut_open,
+                    bad_cert,
+                    reopened,
+                };
+
                 let _ = tx.send((
                     faults,
                     mtls_report,
@@ -866,6 +1023,7 @@ fn embassy_tap_faults() {
                         after.connections - before.connections,
                         after.reused - before.reused,
                     ),
+                    sessions,
                 ));
             })
         });
@@ -911,6 +1069,49 @@ fn embassy_tap_faults() {
     );
     assert_eq!(after_refusal, Ok(200));
     assert_eq!(streamed, Ok(200));
+
+    let s = sessions;
+    println!(
+        "TLS session: statuses {:?}; {:?}; open after: {}; another port: {:?}; \
+         server cuts: {:?}, then {:?} (open: {}); bad certificate: {:?}; reopened: {:?}",
+        s.statuses,
+        s.stats,
+        s.open_after,
+        s.other_port,
+        s.cut_first,
+        s.cut_after,
+        s.cut_open,
+        s.bad_cert,
+        s.reopened
+    );
+    assert!(s.statuses.iter().all(|r| *r == Ok(200)), "{:?}", s.statuses);
+    assert_eq!(
+        (s.stats.connections, s.stats.handshakes, s.stats.reused),
+        (1, 1, 4)
+    );
+    assert!(s.open_after);
+    assert_eq!(s.other_port, Err(TransportError::Unsupported));
+    assert_eq!(s.cut_first, Err(TransportError::ConnectionClosed));
+    assert_eq!(s.cut_after, Err(TransportError::ConnectionClosed));
+    assert!(!s.cut_open);
+    assert_eq!(
+        s.bad_cert,
+        Some(TransportError::Certificate(CertificateError::UnknownIssuer))
+    );
+    assert_eq!(s.reopened, Ok(200));
+}
+
+/// What the kept TLS sessions of `embassy_tap_faults` did.
+struct SessionReport {
+    statuses: Vec<Result<u16, TransportError>>,
+    other_port: Result<u16, TransportError>,
+    stats: stratus_transport_embassy::Stats,
+    open_after: bool,
+    cut_first: Result<u16, TransportError>,
+    cut_after: Result<u16, TransportError>,
+    cut_open: bool,
+    bad_cert: Option<TransportError>,
+    reopened: Result<u16, TransportError>,
 }
 
 // ------------------------------------------------------ IoT credentials (mTLS)

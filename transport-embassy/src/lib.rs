@@ -48,9 +48,11 @@ mod fmt;
 
 mod clock;
 mod der;
+mod session;
 pub mod tls;
 mod transport;
 
 pub use clock::EmbassyClock;
+pub use session::TlsSession;
 pub use stratus_core as core;
 pub use transport::{EmbassyTransport, MAX_HOST, Resources, Stats};

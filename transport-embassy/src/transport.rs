@@ -45,10 +45,10 @@ const CLOSE_MS: u64 = 1_000;
 /// it is large.
 #[derive(Debug)]
 pub struct Resources<const RX: usize, const TX: usize, const TLS_RX: usize, const TLS_TX: usize> {
-    socket_rx: [u8; RX],
-    socket_tx: [u8; TX],
-    tls_rx: [u8; TLS_RX],
-    tls_tx: [u8; TLS_TX],
+    pub(crate) socket_rx: [u8; RX],
+    pub(crate) socket_tx: [u8; TX],
+    pub(crate) tls_rx: [u8; TLS_RX],
+    pub(crate) tls_tx: [u8; TLS_TX],
 }
 
 impl<const RX: usize, const TX: usize, const TLS_RX: usize, const TLS_TX: usize> Default
@@ -75,9 +75,28 @@ impl<const RX: usize, const TX: usize, const TLS_RX: usize, const TLS_TX: usize>
 
 /// Where the open plain-HTTP connection goes.
 #[derive(Clone, PartialEq, Eq, Debug)]
-struct Route {
-    host: heapless::String<MAX_HOST>,
-    port: u16,
+pub(crate) struct Route {
+    pub(crate) host: heapless::String<MAX_HOST>,
+    pub(crate) port: u16,
+}
+
+impl Route {
+    /// Where `request` goes, and whether it is `https`.
+    pub(crate) fn of(request: &HttpRequest<'_>) -> Result<(Route, bool), TransportError> {
+        let secure = if request.scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if request.scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return Err(TransportError::Unsupported);
+        };
+        let host = bare_host(request.host);
+        let route = Route {
+            host: heapless::String::try_from(host).map_err(|_| TransportError::Unsupported)?,
+            port: request.port.unwrap_or(if secure { 443 } else { 80 }),
+        };
+        Ok((route, secure))
+    }
 }
 
 struct Inner<'a, R> {
@@ -114,9 +133,10 @@ pub struct Stats {
 /// * `https` needs [`TlsSettings`] ([`with_tls`](Self::with_tls)); without
 ///   them an `https` request is [`TransportError::Unsupported`]. The server is
 ///   always verified ([`crate::tls`]). Each `https` request runs on its own
-///   TLS session: embedded-tls's connection borrows its record buffers for
-///   its whole life and gives them back only when dropped, so a session
-///   cannot outlive the call that lent them.
+///   TLS session: embedded-tls's connection keeps its record buffers for its
+///   whole life and never hands them back, so a session cannot outlive the
+///   call that lent them. To keep one open across calls to one host, use a
+///   [`TlsSession`](crate::TlsSession) instead.
 /// * `HttpRequest::timeouts`: `connect_ms` bounds the DNS look-up and the TCP
 ///   connect ([`TransportError::ConnectTimeout`]); `read_ms` bounds the TLS
 ///   handshake and each read or write ([`TransportError::ReadTimeout`]);
@@ -141,7 +161,7 @@ impl<R> core::fmt::Debug for EmbassyTransport<'_, R> {
 }
 
 /// What follows the head on the wire.
-enum Body<'b> {
+pub(crate) enum Body<'b> {
     Bytes(&'b [u8]),
     Source(&'b mut dyn BodySource),
 }
@@ -211,18 +231,7 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
         mut body: Body<'_>,
         buf: &mut [u8],
     ) -> Result<RawResponse, TransportError> {
-        let secure = if request.scheme.eq_ignore_ascii_case("https") {
-            true
-        } else if request.scheme.eq_ignore_ascii_case("http") {
-            false
-        } else {
-            return Err(TransportError::Unsupported);
-        };
-        let host = bare_host(request.host);
-        let route = Route {
-            host: heapless::String::try_from(host).map_err(|_| TransportError::Unsupported)?,
-            port: request.port.unwrap_or(if secure { 443 } else { 80 }),
-        };
+        let (route, secure) = Route::of(request)?;
         let mut guard = self.inner.lock().await;
         let inner = &mut *guard;
         if secure {
@@ -296,18 +305,6 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
         inner.idle = None;
         let t = request.timeouts;
         self.connect(&mut inner.socket, route, t).await?;
-        let host = route.host.as_str();
-        let by_name = !is_ip_literal(host);
-        let mut config = TlsConfig::new();
-        if by_name {
-            config = config.with_server_name(host);
-        }
-        let mut provider = Provider {
-            rng: &mut inner.rng,
-            verifier: Verifier::new(settings.trust, host),
-            identity: settings.identity.as_ref(),
-            cert_requested: false,
-        };
         let result = {
             // Made in place: a `TlsConnection` moved into a `TlsConn` after
             // the handshake would be held twice in this future (1.3 KB).
@@ -315,22 +312,10 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
                 tls: TlsConnection::new(&mut inner.socket, inner.tls_rx, inner.tls_tx),
                 refused_hint: false,
             };
-            let opened = limit(
-                t.read_ms,
-                conn.tls.open(TlsContext::new(&config, &mut provider)),
-            )
-            .await
-            .ok();
-            match opened {
-                None => Err(TransportError::ReadTimeout),
-                Some(Err(e)) => {
-                    let e = tls_error(e, provider.verifier.failed);
-                    warning!("TLS handshake with {} failed: {}", host, e);
-                    Err(e)
-                }
-                Some(Ok(())) => {
+            match handshake(&mut conn, settings, &route.host, &mut inner.rng, t.read_ms).await {
+                Err(e) => Err(e),
+                Ok(()) => {
                     self.count(|s| s.handshakes += 1);
-                    conn.refused_hint = provider.cert_requested;
                     match head_into(request, body, buf) {
                         Err(e) => Err(e),
                         Ok(head) => match attempt(&mut conn, head, body, buf, request).await {
@@ -359,36 +344,91 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
         route: &Route,
         t: Timeouts,
     ) -> Result<(), TransportError> {
-        abort(socket).await;
-        let stack = self.stack;
-        let host = route.host.as_str();
-        let connecting = async {
-            let addr = resolve(stack, host).await?;
-            socket
-                .connect((addr, route.port))
-                .await
-                .map_err(|e| match e {
-                    ConnectError::TimedOut => TransportError::ConnectTimeout,
-                    ConnectError::ConnectionReset
-                    | ConnectError::NoRoute
-                    | ConnectError::InvalidState => TransportError::Connect,
-                })
-        };
-        let result = limit(t.connect_ms, connecting)
+        connect(self.stack, socket, route, t).await?;
+        self.count(|s| s.connections += 1);
+        Ok(())
+    }
+}
+
+/// Connects `socket` to `route` through `stack` (after dropping what it had
+/// open), within the connect timeout.
+pub(crate) async fn connect(
+    stack: Stack<'_>,
+    socket: &mut TcpSocket<'_>,
+    route: &Route,
+    t: Timeouts,
+) -> Result<(), TransportError> {
+    abort(socket).await;
+    let host = route.host.as_str();
+    let connecting = async {
+        let addr = resolve(stack, host).await?;
+        socket
+            .connect((addr, route.port))
             .await
-            .ok()
-            .unwrap_or(Err(TransportError::ConnectTimeout));
-        match result {
-            Ok(()) => {
-                self.count(|s| s.connections += 1);
-                debug!("connected to {}:{}", host, route.port);
-                Ok(())
-            }
-            Err(e) => {
-                warning!("connecting to {}:{} failed: {}", host, route.port, e);
-                abort(socket).await;
-                Err(e)
-            }
+            .map_err(|e| match e {
+                ConnectError::TimedOut => TransportError::ConnectTimeout,
+                ConnectError::ConnectionReset
+                | ConnectError::NoRoute
+                | ConnectError::InvalidState => TransportError::Connect,
+            })
+    };
+    let result = limit(t.connect_ms, connecting)
+        .await
+        .ok()
+        .unwrap_or(Err(TransportError::ConnectTimeout));
+    match result {
+        Ok(()) => {
+            debug!("connected to {}:{}", host, route.port);
+            Ok(())
+        }
+        Err(e) => {
+            warning!("connecting to {}:{} failed: {}", host, route.port, e);
+            abort(socket).await;
+            Err(e)
+        }
+    }
+}
+
+/// Runs the TLS 1.3 handshake on `conn` with `host` (its name sent as SNI
+/// unless it is an address), verifying the server as `settings` say, within
+/// `read_ms`.
+pub(crate) async fn handshake<S, R>(
+    conn: &mut TlsConn<'_, S>,
+    settings: &TlsSettings<'_>,
+    host: &str,
+    rng: &mut R,
+    read_ms: u32,
+) -> Result<(), TransportError>
+where
+    S: embedded_io_async::Read + embedded_io_async::Write,
+    R: RngCore + CryptoRng,
+{
+    let mut config = TlsConfig::new();
+    if !is_ip_literal(host) {
+        config = config.with_server_name(host);
+    }
+    let mut provider = Provider {
+        rng,
+        verifier: Verifier::new(settings.trust, host),
+        identity: settings.identity.as_ref(),
+        cert_requested: false,
+    };
+    let opened = limit(
+        read_ms,
+        conn.tls.open(TlsContext::new(&config, &mut provider)),
+    )
+    .await
+    .ok();
+    match opened {
+        None => Err(TransportError::ReadTimeout),
+        Some(Err(e)) => {
+            let e = tls_error(e, provider.verifier.failed);
+            warning!("TLS handshake with {} failed: {}", host, e);
+            Err(e)
+        }
+        Some(Ok(())) => {
+            conn.refused_hint = provider.cert_requested;
+            Ok(())
         }
     }
 }
@@ -413,13 +453,13 @@ impl<R: RngCore + CryptoRng> Transport for EmbassyTransport<'_, R> {
 }
 
 /// The host without IPv6 brackets.
-fn bare_host(host: &str) -> &str {
+pub(crate) fn bare_host(host: &str) -> &str {
     host.strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host)
 }
 
-fn is_ip_literal(host: &str) -> bool {
+pub(crate) fn is_ip_literal(host: &str) -> bool {
     host.parse::<core::net::IpAddr>().is_ok()
 }
 
@@ -446,7 +486,10 @@ async fn resolve(stack: Stack<'_>, host: &str) -> Result<IpAddress, TransportErr
 /// A plain function, not an `async fn`: an `async fn` would hold `f` twice
 /// in its state (once as its argument, once being awaited), and the TLS
 /// futures it wraps are kilobytes. `0` waits until `Instant::MAX` (never).
-fn limit<F: Future>(ms: u32, f: F) -> impl Future<Output = Result<F::Output, TimeoutError>> {
+pub(crate) fn limit<F: Future>(
+    ms: u32,
+    f: F,
+) -> impl Future<Output = Result<F::Output, TimeoutError>> {
     let deadline = if ms == 0 {
         Instant::MAX
     } else {
@@ -456,7 +499,7 @@ fn limit<F: Future>(ms: u32, f: F) -> impl Future<Output = Result<F::Output, Tim
 }
 
 /// Closes gracefully (FIN) and lets the last segment leave.
-async fn close(socket: &mut TcpSocket<'_>) {
+pub(crate) async fn close(socket: &mut TcpSocket<'_>) {
     if socket.state() != State::Closed {
         socket.close();
         let _ = with_timeout(Duration::from_millis(CLOSE_MS), socket.flush()).await;
@@ -464,7 +507,7 @@ async fn close(socket: &mut TcpSocket<'_>) {
 }
 
 /// Drops the connection at once (RST) so the socket can connect again.
-async fn abort(socket: &mut TcpSocket<'_>) {
+pub(crate) async fn abort(socket: &mut TcpSocket<'_>) {
     if socket.state() != State::Closed {
         socket.abort();
         let _ = with_timeout(Duration::from_millis(CLOSE_MS), socket.flush()).await;
@@ -472,7 +515,7 @@ async fn abort(socket: &mut TcpSocket<'_>) {
 }
 
 /// Writes the request head into `buf`; its length.
-fn head_into(
+pub(crate) fn head_into(
     request: &HttpRequest<'_>,
     body: &Body<'_>,
     buf: &mut [u8],
@@ -495,7 +538,7 @@ fn head_into(
 }
 
 /// Byte I/O of one connection, failures already as the pipeline's.
-trait Conn {
+pub(crate) trait Conn {
     /// `Ok(0)` at the end of the stream.
     async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError>;
     async fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError>;
@@ -522,15 +565,16 @@ impl Conn for TcpSocket<'_> {
     }
 }
 
-/// A TLS session over the transport's socket.
-struct TlsConn<'c, 's> {
-    tls: TlsConnection<'c, &'c mut TcpSocket<'s>, Suite>,
+/// A TLS session over a socket `S` (the transport's, borrowed for one
+/// request, or a [`TlsSession`](crate::TlsSession)'s own).
+pub(crate) struct TlsConn<'c, S: embedded_io_async::Read + embedded_io_async::Write> {
+    pub(crate) tls: TlsConnection<'c, S, Suite>,
     /// The server asked for a client certificate: an alert on the first
     /// read is its refusal of ours (TLS 1.3 sends it after the handshake).
-    refused_hint: bool,
+    pub(crate) refused_hint: bool,
 }
 
-impl TlsConn<'_, '_> {
+impl<S: embedded_io_async::Read + embedded_io_async::Write> TlsConn<'_, S> {
     fn error(&self, e: TlsError) -> TransportError {
         match e {
             TlsError::InternalError if self.refused_hint => {
@@ -541,7 +585,7 @@ impl TlsConn<'_, '_> {
     }
 }
 
-impl Conn for TlsConn<'_, '_> {
+impl<S: embedded_io_async::Read + embedded_io_async::Write> Conn for TlsConn<'_, S> {
     async fn read(&mut self, buf: &mut [u8]) -> Result<usize, TransportError> {
         match self.tls.read(buf).await {
             Ok(n) => Ok(n),
@@ -582,7 +626,7 @@ fn read_error(e: ReadError) -> TransportError {
 /// Sends the head (`buf[..head]`) and the body, then reads the whole
 /// response into `buf`. On failure, also says whether any response byte had
 /// come.
-async fn attempt<C: Conn>(
+pub(crate) async fn attempt<C: Conn>(
     conn: &mut C,
     head: usize,
     body: &mut Body<'_>,
