@@ -139,7 +139,7 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
             ..
         } = ws;
         let (op, params) = self.params(operation, input)?;
-        let (target, serialized) = self.prepare(
+        let (target, endpoint_headers, serialized) = self.prepare(
             op,
             &params,
             Prepared::Presigned,
@@ -160,7 +160,7 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         for (n, v) in serialized.headers() {
             headers.append(n, v).map_err(CallError::Headers)?;
         }
-        for (n, v) in &target.headers {
+        for (n, v) in &endpoint_headers {
             headers.append(n, v).map_err(CallError::Headers)?;
         }
         let authority = host_header(target.scheme, host, target.port);
@@ -305,7 +305,7 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         };
         let (op, params) = self.params(create.name, &input)?;
         let target = {
-            let (target, _) = self.prepare(
+            let (target, _, _) = self.prepare(
                 op,
                 &params,
                 Prepared::Presigned,
