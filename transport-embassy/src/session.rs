@@ -53,7 +53,11 @@ use crate::{Resources, Stats};
 /// let mut bufs: Buffers<2048, 4096> = Buffers::new();
 /// loop {
 ///     let Ok(session) = TlsSession::open(stack, &mut resources, &mut rng, &settings,
-///                                        host, 443, Timeouts::default()).await else { continue };
+///                                        host, 443, Timeouts::default()).await else {
+///         // A typed error (no network, certificate refused): wait, try again.
+///         embassy_time::Timer::after_secs(10).await;
+///         continue;
+///     };
 ///     let client = Client::new(entry, ClientConfig::default().region("eu-west-1"),
 ///                              &session, creds, EmbassyClock::new());
 ///     // One handshake for as many calls as the server keeps the connection.
