@@ -59,6 +59,29 @@ pub fn python() -> Command {
     cmd
 }
 
+/// Runs `oracle` (a [`python`] command with its script) with `input` on its
+/// standard input and reads the JSON it prints; panics naming `what` when it
+/// cannot start, fails, or prints something else.
+pub fn oracle_json(mut oracle: Command, input: &[u8], what: &str) -> serde_json::Value {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = oracle
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: python3 does not start: {e}"));
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .unwrap_or_else(|e| panic!("{what}: writing its input: {e}"));
+    let out = child.wait_with_output().expect("the oracle's output");
+    assert!(out.status.success(), "{what} failed ({})", out.status);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{what} does not print JSON: {e}"))
+}
+
 /// A global allocator that forwards to the system allocator and counts every
 /// allocation and reallocation, for tests that prove a path makes none.
 ///

@@ -309,6 +309,25 @@ async fn put_record<T: Transport>(
     }
 }
 
+/// The device's resources in these tests: 8 KiB socket windows, TLS records
+/// up to 16 KiB in, 8 KiB out.
+type TestResources = Resources<8192, 8192, 16640, 8192>;
+
+/// A [`TlsSession`] to `MOTO_NAME:port`, trusting the test CA `ca`.
+async fn open_session<'b>(
+    stack: Stack<'b>,
+    resources: &'b mut TestResources,
+    ca: &[u8],
+    port: u16,
+    timeouts: Timeouts,
+) -> Result<TlsSession<'b>, TransportError> {
+    let settings = TlsSettings::new(Trust::Ca(ca));
+    TlsSession::open(
+        stack, resources, &mut OsRng, &settings, MOTO_NAME, port, timeouts,
+    )
+    .await
+}
+
 // ------------------------------------------------------------ the moto run
 
 struct RunReport {
@@ -346,7 +365,7 @@ fn embassy_tap_moto_over_tls() {
         Box::pin(async move {
             let creds =
                 StaticCredentials::new(Credentials::new(&key_id, &secret, None, None).unwrap());
-            let mut resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+            let mut resources = Box::new(TestResources::new());
             let transport = EmbassyTransport::new(stack, &mut *resources, OsRng)
                 .with_tls(TlsSettings::new(Trust::Ca(ca)));
             let clock = EmbassyClock::new();
@@ -415,7 +434,7 @@ fn embassy_tap_moto_over_tls() {
             let stats = transport.stats();
 
             // The same server, its public key pinned instead of the CA.
-            let mut pinned_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+            let mut pinned_resources = Box::new(TestResources::new());
             let pinned = EmbassyTransport::new(stack, &mut *pinned_resources, OsRng)
                 .with_tls(TlsSettings::new(Trust::PinnedKey(pin)));
             let (mut pinned_ok, mut pinned_failures) = (0, Vec::new());
@@ -429,19 +448,15 @@ fn embassy_tap_moto_over_tls() {
             // Kept TLS sessions: one handshake for as many PutRecords as
             // the server keeps the connection open; a closed session is
             // replaced from the same resources.
-            let mut session_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
-            let settings = TlsSettings::new(Trust::Ca(ca));
+            let mut session_resources = Box::new(TestResources::new());
             let (mut sent, mut session_ok, mut session_failures) = (0, 0, Vec::new());
             let (mut sessions, mut session_reused) = (0, 0);
-            let mut rng = OsRng;
             while sent < 20 && sessions < 25 {
                 sessions += 1;
-                let opened = TlsSession::open(
+                let opened = open_session(
                     stack,
-                    &mut *session_resources,
-                    &mut rng,
-                    &settings,
-                    MOTO_NAME,
+                    &mut session_resources,
+                    ca,
                     moto_port,
                     Timeouts::default(),
                 )
@@ -799,10 +814,10 @@ fn embassy_tap_faults() {
                 ));
                 let creds =
                     StaticCredentials::new(Credentials::new(&key_id, &secret, None, None).unwrap());
-                let mut resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+                let mut resources = Box::new(TestResources::new());
                 let transport = EmbassyTransport::new(stack, &mut *resources, OsRng)
                     .with_tls(TlsSettings::new(Trust::Ca(ca)));
-                let mut pinned_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+                let mut pinned_resources = Box::new(TestResources::new());
                 let pinned = EmbassyTransport::new(stack, &mut *pinned_resources, OsRng)
                     .with_tls(TlsSettings::new(Trust::PinnedKey(moto_pin)));
                 let quick = Timeouts {
@@ -899,7 +914,7 @@ fn embassy_tap_faults() {
 
                 // Mutual TLS: with the device's certificate the server answers;
                 // without one, it refuses.
-                let mut mtls_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+                let mut mtls_resources = Box::new(TestResources::new());
                 let identity = ClientIdentity::new(&device.der, &device.key_der).unwrap();
                 let mtls = EmbassyTransport::new(stack, &mut *mtls_resources, OsRng)
                     .with_tls(TlsSettings::new(Trust::Ca(ca)).with_identity(identity));
@@ -941,67 +956,32 @@ fn embassy_tap_faults() {
                 // A kept TLS session: five requests, one handshake; a
                 // session the server cuts ends with a typed error, stays
                 // closed, and the next one opens from the same resources.
-                let mut session_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
-                let settings = TlsSettings::new(Trust::Ca(ca));
-                let mut rng = OsRng;
+                let mut session_resources = Box::new(TestResources::new());
                 let mut session_statuses = Vec::new();
-                let kept = TlsSession::open(
-                    stack,
-                    &mut *session_resources,
-                    &mut rng,
-                    &settings,
-                    MOTO_NAME,
-                    ports[5],
-                    normal,
-                )
-                .await
-                .expect("a session opens");
+                let kept = open_session(stack, &mut session_resources, ca, ports[5], normal)
+                    .await
+                    .expect("a session opens");
                 for _ in 0..5 {
                     session_statuses.push(get(&kept, "https", MOTO_NAME, ports[5], normal).await);
                 }
                 let other_port = get(&kept, "https", MOTO_NAME, ports[4], normal).await;
                 let kept_stats = (kept.stats(), kept.is_open());
                 kept.close().await;
-                let cut = TlsSession::open(
-                    stack,
-                    &mut *session_resources,
-                    &mut rng,
-                    &settings,
-                    MOTO_NAME,
-                    ports[3],
-                    normal,
-                )
-                .await
-                .expect("a session opens");
+                let cut = open_session(stack, &mut session_resources, ca, ports[3], normal)
+                    .await
+                    .expect("a session opens");
                 let cut_first = get(&cut, "https", MOTO_NAME, ports[3], normal).await;
                 let cut_after = get(&cut, "https", MOTO_NAME, ports[3], normal).await;
                 let cut_open = cut.is_open();
                 drop(cut);
-                let bad_cert = TlsSession::open(
-                    stack,
-                    &mut *session_resources,
-                    &mut rng,
-                    &settings,
-                    MOTO_NAME,
-                    ports[0],
-                    normal,
-                )
-                .await
-                .err();
-                let reopened = match TlsSession::open(
-                    stack,
-                    &mut *session_resources,
-                    &mut rng,
-                    &settings,
-                    MOTO_NAME,
-                    ports[5],
-                    normal,
-                )
-                .await
-                {
-                    Ok(s) => get(&s, "https", MOTO_NAME, ports[5], normal).await,
-                    Err(e) => Err(e),
-                };
+                let bad_cert = open_session(stack, &mut session_resources, ca, ports[0], normal)
+                    .await
+                    .err();
+                let reopened =
+                    match open_session(stack, &mut session_resources, ca, ports[5], normal).await {
+                        Ok(s) => get(&s, "https", MOTO_NAME, ports[5], normal).await,
+                        Err(e) => Err(e),
+                    };
                 let sessions = SessionReport {
                     statuses: session_statuses,
                     other_port,
@@ -1173,10 +1153,10 @@ fn embassy_tap_iot_credentials() {
         Box::pin(async move {
             let clock = EmbassyClock::new();
             clock.set_unix_time(UnixTime::from_secs(now));
-            let mut plain_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+            let mut plain_resources = Box::new(TestResources::new());
             let transport = EmbassyTransport::new(stack, &mut *plain_resources, OsRng)
                 .with_tls(TlsSettings::new(Trust::Ca(ca)));
-            let mut mtls_resources = Box::new(Resources::<8192, 8192, 16640, 8192>::new());
+            let mut mtls_resources = Box::new(TestResources::new());
             let identity = ClientIdentity::new(&device.der, &device.key_der).unwrap();
             let mtls = EmbassyTransport::new(stack, &mut *mtls_resources, OsRng)
                 .with_tls(TlsSettings::new(Trust::Ca(ca)).with_identity(identity));

@@ -43,6 +43,22 @@ fn creds() -> StaticCredentials {
     StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap())
 }
 
+/// A DynamoDB client in us-east-1 over `transport`, on the virtual `clock`.
+fn dynamodb<'a>(
+    transport: &'a ScriptedTransport,
+    creds: &'a StaticCredentials,
+    clock: &'a VirtualClock,
+) -> Client<'a, &'a ScriptedTransport, &'a StaticCredentials, &'a VirtualClock> {
+    Client::new(
+        &stratus_models::dynamodb::ENTRY,
+        ClientConfig::default().region("us-east-1"),
+        transport,
+        creds,
+        clock,
+    )
+    .with_partitions(&stratus_models::PARTITIONS)
+}
+
 const PAGE1: &str = r#"{"Items":[{"id":{"S":"a"}},{"id":{"S":"b"}}],"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"id":{"S":"b"}}}"#;
 const PAGE2: &str = r#"{"Items":[{"id":{"S":"c"}}],"Count":1,"ScannedCount":1}"#;
 
@@ -51,14 +67,7 @@ fn the_async_paginator_sends_each_token_and_stops() {
     let transport = ScriptedTransport::new([json(PAGE1), json(PAGE2)]);
     let clock = VirtualClock::new(1_700_000_000);
     let creds = creds();
-    let client = Client::new(
-        &stratus_models::dynamodb::ENTRY,
-        ClientConfig::default().region("us-east-1"),
-        &transport,
-        &creds,
-        &clock,
-    )
-    .with_partitions(&stratus_models::PARTITIONS);
+    let client = dynamodb(&transport, &creds, &clock);
     let mut bufs = Box::new(Buffers::<4096, 4096>::new());
     let (mut state_buf, mut input, mut scratch) = ([0u8; 512], [0u8; 512], [0u8; 256]);
     let config = PaginationConfig {
@@ -108,14 +117,7 @@ fn wait_with(
     let transport = ScriptedTransport::new(script);
     let clock = VirtualClock::new(1_700_000_000);
     let creds = creds();
-    let client = Client::new(
-        &stratus_models::dynamodb::ENTRY,
-        ClientConfig::default().region("us-east-1"),
-        &transport,
-        &creds,
-        &clock,
-    )
-    .with_partitions(&stratus_models::PARTITIONS);
+    let client = dynamodb(&transport, &creds, &clock);
     let mut bufs = Box::new(Buffers::<4096, 4096>::new());
     let (mut input, mut scratch) = ([0u8; 128], [0u8; 128]);
     let mut ws = bufs.workspace();
@@ -182,14 +184,7 @@ fn a_paginated_scan_makes_no_heap_allocation() {
     let transport = ScriptedTransport::new([]);
     let clock = VirtualClock::new(1_700_000_000);
     let creds = creds();
-    let client = Client::new(
-        &stratus_models::dynamodb::ENTRY,
-        ClientConfig::default().region("us-east-1"),
-        &transport,
-        &creds,
-        &clock,
-    )
-    .with_partitions(&stratus_models::PARTITIONS);
+    let client = dynamodb(&transport, &creds, &clock);
     for page in [PAGE1, PAGE2] {
         stubber
             .add_response("Scan", 200, &HEADERS, page.as_bytes(), None)

@@ -7,9 +7,6 @@
 //! operation, wildcards) and compares which handler ran for which event, in
 //! which order.
 
-use std::io::Write as _;
-use std::process::Stdio;
-
 use base64::Engine as _;
 use serde_json::{Value as Json, json};
 use stratus_core::client::test_support::{Empty, VirtualClock};
@@ -440,21 +437,14 @@ fn events_match_botocore_over_six_protocols() {
     let calls = calls();
     let cases = cases(&calls);
     let input = Json::Array(cases.iter().map(case_json).collect());
-    let mut child = stratus_tests::python()
-        .arg(stratus_tests::workspace_root().join("tests/oracle/event_oracle.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "oracle failed");
-    let expected: Vec<Json> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut oracle = stratus_tests::python();
+    oracle.arg(stratus_tests::workspace_root().join("tests/oracle/event_oracle.py"));
+    let expected: Vec<Json> = serde_json::from_value(stratus_tests::oracle_json(
+        oracle,
+        input.to_string().as_bytes(),
+        "the event oracle",
+    ))
+    .unwrap();
     assert_eq!(expected.len(), cases.len());
 
     let (mut passed, mut failed, mut events_compared) = (0, 0, 0);

@@ -4,9 +4,6 @@
 //! same frozen time: path-style against a custom endpoint, virtual-hosted
 //! against AWS, with and without a session token.
 
-use std::io::Write as _;
-use std::process::Stdio;
-
 use serde_json::{Value as Json, json};
 use stratus_core::client::test_support::VirtualClock;
 use stratus_core::client::{AddressingStyle, Buffers, Client, ClientConfig};
@@ -57,21 +54,15 @@ fn presigned_urls_match_botocore() {
             }
         }
     }
-    let mut child = stratus_tests::python()
-        .args(["-c", ORACLE])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Json::Array(cases.clone()).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let want: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut oracle = stratus_tests::python();
+    oracle.args(["-c", ORACLE]);
+    let input = Json::Array(cases.clone()).to_string();
+    let want: Vec<String> = serde_json::from_value(stratus_tests::oracle_json(
+        oracle,
+        input.as_bytes(),
+        "botocore",
+    ))
+    .unwrap();
 
     let clock = VirtualClock::new(TIME);
     let mut mismatches = 0;

@@ -4,9 +4,6 @@
 //! result must equal botocore's with the same handler registered and the same
 //! response.
 
-use std::io::Write as _;
-use std::process::Stdio;
-
 use serde_json::Value as Json;
 use stratus_core::client::test_support::VirtualClock;
 use stratus_core::client::{
@@ -58,21 +55,14 @@ out = client.get_policy(FunctionName="f")
 out.pop("ResponseMetadata", None)
 print(json.dumps(out))
 "#;
-    let mut child = stratus_tests::python()
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(BODY.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "botocore failed");
-    serde_json::from_slice(&out.stdout).unwrap()
+    let mut oracle = stratus_tests::python();
+    oracle.args(["-c", script]);
+    serde_json::from_value(stratus_tests::oracle_json(
+        oracle,
+        BODY.as_bytes(),
+        "botocore",
+    ))
+    .unwrap()
 }
 
 /// Runs GetPolicy against a stubbed response, with the handler registered

@@ -6,9 +6,6 @@
 //! `Client::presign_post` equals `generate_presigned_post` field by field,
 //! with the decoded policy compared byte for byte.
 
-use std::io::Write as _;
-use std::process::Stdio;
-
 use base64::Engine as _;
 use serde_json::{Value as Json, json};
 use stratus_core::client::test_support::{Empty, NoTransport, VirtualClock};
@@ -212,21 +209,15 @@ fn settings() -> Vec<(
 }
 
 fn oracle(cases: &[Json]) -> Vec<Json> {
-    let mut child = stratus_tests::python()
-        .args(["-c", ORACLE])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(Json::Array(cases.to_vec()).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice(&out.stdout).unwrap()
+    let mut oracle = stratus_tests::python();
+    oracle.args(["-c", ORACLE]);
+    let input = Json::Array(cases.to_vec()).to_string();
+    serde_json::from_value(stratus_tests::oracle_json(
+        oracle,
+        input.as_bytes(),
+        "botocore",
+    ))
+    .unwrap()
 }
 
 fn client<'a>(

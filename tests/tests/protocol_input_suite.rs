@@ -16,9 +16,7 @@
 //! that is not listed, or if a listed case now passes (so the list only shrinks).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::Path;
-use std::process::Stdio;
 
 use serde_json::{Map, Value as Json, json};
 use stratus_codegen::model::{KindIr, ServiceIr, parse_service};
@@ -349,20 +347,11 @@ print(json.dumps(out))
         .iter()
         .map(|p| json!({"key": p.key, "actual": p.actual, "expected": p.expected}))
         .collect();
-    let mut child = stratus_tests::python()
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(serde_json::to_string(&input).expect("json").as_bytes())
-        .expect("write to python");
-    let out = child.wait_with_output().expect("python finishes");
-    serde_json::from_slice::<BTreeMap<String, bool>>(&out.stdout).expect("python prints a JSON map")
+    let mut oracle = stratus_tests::python();
+    oracle.args(["-c", script]);
+    let input = serde_json::to_string(&input).expect("json");
+    let out = stratus_tests::oracle_json(oracle, input.as_bytes(), "the XML oracle");
+    serde_json::from_value::<BTreeMap<String, bool>>(out).expect("python prints a JSON map")
 }
 
 /// Runs one case; `Err` says why it fails. XML bodies are queued, not compared.

@@ -5,8 +5,6 @@
 //! same checksum headers over the same body.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::Stdio;
 
 use serde_json::{Value as J, json};
 use stratus_core::format::json::{InputSlots, JsonInput};
@@ -133,21 +131,11 @@ fn cases() -> Vec<Case> {
 
 fn oracle(cases: &J) -> Vec<J> {
     let script = stratus_tests::workspace_root().join("tests/oracle/checksum_oracle.py");
-    let mut child = stratus_tests::python()
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs the checksum oracle");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(cases.to_string().as_bytes())
-        .expect("write cases");
-    let out = child.wait_with_output().expect("oracle output");
-    assert!(out.status.success(), "checksum oracle failed");
-    serde_json::from_slice::<Vec<J>>(&out.stdout).expect("oracle prints a JSON list")
+    let mut oracle = stratus_tests::python();
+    oracle.arg(script);
+    let out =
+        stratus_tests::oracle_json(oracle, cases.to_string().as_bytes(), "the checksum oracle");
+    serde_json::from_value::<Vec<J>>(out).expect("oracle prints a JSON list")
 }
 
 fn b64(bytes: &[u8]) -> String {

@@ -7,8 +7,7 @@
 //! (header, CRC32 and ISIZE checked by `flate2`), and decompress to the same
 //! bytes as botocore's body.
 
-use std::io::{Read, Write};
-use std::process::Stdio;
+use std::io::Read;
 
 use serde_json::{Value as J, json};
 use stratus_core::format::json::{InputSlots, JsonInput};
@@ -122,21 +121,14 @@ fn cases() -> Vec<Case> {
 
 fn oracle(cases: &J) -> Vec<J> {
     let script = stratus_tests::workspace_root().join("tests/oracle/compression_oracle.py");
-    let mut child = stratus_tests::python()
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs the compression oracle");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(cases.to_string().as_bytes())
-        .expect("write cases");
-    let out = child.wait_with_output().expect("oracle output");
-    assert!(out.status.success(), "compression oracle failed");
-    serde_json::from_slice::<Vec<J>>(&out.stdout).expect("oracle prints a JSON list")
+    let mut oracle = stratus_tests::python();
+    oracle.arg(script);
+    let out = stratus_tests::oracle_json(
+        oracle,
+        cases.to_string().as_bytes(),
+        "the compression oracle",
+    );
+    serde_json::from_value::<Vec<J>>(out).expect("oracle prints a JSON list")
 }
 
 fn b64_decode(s: &str) -> Vec<u8> {

@@ -14,7 +14,7 @@ use super::transport::{Timer, Transport};
 use super::{Client, Workspace};
 use crate::credentials::ProvideCredentials;
 use crate::format::json::{InputError, InputSlots, JsonInput};
-use crate::model::StructValue;
+use crate::model::{NoMembers, Operation, ServiceModel, StructValue};
 use crate::paginate::{Page, PageState, PaginationError};
 use crate::protocol::parse::{Output, ParseError};
 use crate::time::Clock;
@@ -110,13 +110,19 @@ fn reborrow<'s>(ws: &'s mut Workspace<'_>) -> Workspace<'s> {
     }
 }
 
-/// An operation without input members.
-struct Empty;
-
-impl StructValue for Empty {
-    fn member(&self, _index: usize) -> Option<crate::model::Value<'_>> {
-        None
-    }
+/// `text` read as the input of `op` into `slots` (`None` when the
+/// operation has no input shape: it is sent with no members).
+fn read_input<'a, const N: usize, E>(
+    text: &'a str,
+    model: &'static ServiceModel,
+    op: &Operation,
+    slots: &'a InputSlots<'a, N>,
+    scratch: &'a mut [u8],
+) -> Result<Option<JsonInput<'a>>, DriveError<E>> {
+    op.input
+        .map(|shape| JsonInput::new(text, model, shape, slots, scratch))
+        .transpose()
+        .map_err(DriveError::Input)
 }
 
 impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> {
@@ -163,14 +169,10 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         while !state.is_done() {
             let text = state.input(input, &mut *bufs.input)?;
             let slots: InputSlots<'_, N> = InputSlots::new();
-            let json;
-            let value: &dyn StructValue = match op.input {
-                Some(shape) => {
-                    json = JsonInput::new(text, model, shape, &slots, &mut *bufs.scratch)
-                        .map_err(DriveError::Input)?;
-                    &json
-                }
-                None => &Empty,
+            let json = read_input(text, model, op, &slots, &mut *bufs.scratch)?;
+            let value: &dyn StructValue = match &json {
+                Some(json) => json,
+                None => &NoMembers,
             };
             pages += 1;
             match self.call(operation, value, reborrow(ws)).await {
@@ -246,14 +248,10 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
             let done = {
                 // Each attempt reads the input afresh: slots are filled once.
                 let slots: InputSlots<'_, N> = InputSlots::new();
-                let json;
-                let value: &dyn StructValue = match op.input {
-                    Some(shape) => {
-                        json = JsonInput::new(text, model, shape, &slots, &mut *bufs.scratch)
-                            .map_err(DriveError::Input)?;
-                        &json
-                    }
-                    None => &Empty,
+                let json = read_input(text, model, op, &slots, &mut *bufs.scratch)?;
+                let value: &dyn StructValue = match &json {
+                    Some(json) => json,
+                    None => &NoMembers,
                 };
                 match self.call(waiter.operation, value, reborrow(ws)).await {
                     Ok(output) => {

@@ -75,14 +75,7 @@ impl Transport for NoTransport {
 }
 
 /// An input with no members set.
-#[derive(Clone, Copy, Debug)]
-pub struct Empty;
-
-impl StructValue for Empty {
-    fn member(&self, _: usize) -> Option<Value<'_>> {
-        None
-    }
-}
+pub use crate::model::NoMembers as Empty;
 
 static OPS: [Operation; 1] = [Operation {
     name: "Ping",

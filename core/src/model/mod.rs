@@ -79,7 +79,7 @@ pub use shape::{
     Bound, ErrorInfo, Limits, Location, Member, MemberExtra, MemberFlags, Shape, ShapeFlags,
     ShapeId, ShapeKind, ShapeXml, TimestampFormat, XmlNamespace,
 };
-pub use value::{AsValue, ListValue, MapKey, MapValue, RawJson, StructValue, Value};
+pub use value::{AsValue, ListValue, MapKey, MapValue, NoMembers, RawJson, StructValue, Value};
 
 /// One service: metadata, operations (sorted by name) and shapes (sorted by name).
 #[derive(Debug)]

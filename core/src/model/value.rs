@@ -86,6 +86,22 @@ pub trait StructValue {
     fn member(&self, index: usize) -> Option<Value<'_>>;
 }
 
+/// A structure with no member set: the input of an operation that has no
+/// input shape, or an input left empty.
+///
+/// ```
+/// use stratus_core::model::{NoMembers, StructValue};
+/// assert!(NoMembers.member(0).is_none());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoMembers;
+
+impl StructValue for NoMembers {
+    fn member(&self, _: usize) -> Option<Value<'_>> {
+        None
+    }
+}
+
 /// A list's elements.
 pub trait ListValue {
     /// Number of elements.

@@ -17,7 +17,7 @@ use crate::client::{CallError, Client, HeapBuffers, Timer, Transport};
 use crate::credentials::ProvideCredentials;
 use crate::format::FmtSink;
 use crate::format::json::{InputSlots, JsonInput};
-use crate::model::{ServiceModel, StructValue, Value as SeamValue};
+use crate::model::{NoMembers, ServiceModel, StructValue};
 use crate::protocol::parse::Parsed;
 use crate::time::Clock;
 use crate::waiter::Waiter;
@@ -89,15 +89,6 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Caller for Client<'_
         config: WaitConfig,
     ) -> LocalFuture<'s, Result<u32, ResourceError>> {
         Box::pin(wait_json(self, waiter, params, config))
-    }
-}
-
-/// An input with no members (operations without an input shape).
-struct NoInput;
-
-impl StructValue for NoInput {
-    fn member(&self, _: usize) -> Option<SeamValue<'_>> {
-        None
     }
 }
 
@@ -227,7 +218,7 @@ async fn call_json<T: Transport, C: ProvideCredentials, K: Clock + Timer>(
                 .map_err(|e| bad(e.to_string()))?;
             &json_input
         }
-        None if text == "{}" => &NoInput,
+        None if text == "{}" => &NoMembers,
         None => return Err(bad("the operation takes no input".into())),
     };
     let mut bufs = heap_buffers();

@@ -64,7 +64,7 @@ use std::io::{self, Write};
 
 use stratus_core::client::{CallError, CallOutput, Event, Order, Session, Workspace};
 use stratus_core::format::json::{InputError, InputErrorKind, InputSlots, JsonInput};
-use stratus_core::model::{Operation, StructValue, Value};
+use stratus_core::model::{NoMembers, Operation, StructValue};
 use stratus_core::protocol::parse::TimestampStyle;
 use stratus_core::protocol::serialize::SerializeError;
 
@@ -388,15 +388,6 @@ fn read_input(input: Option<&str>) -> Result<String, CliError> {
     }
 }
 
-/// An operation without an input shape.
-struct NoInput;
-
-impl StructValue for NoInput {
-    fn member(&self, _index: usize) -> Option<Value<'_>> {
-        None
-    }
-}
-
 /// Up to 40 characters of `text` from byte `offset`.
 fn text_near(text: &str, offset: usize) -> String {
     let mut at = offset.min(text.len());
@@ -480,7 +471,7 @@ fn call(
             if !squashed.is_empty() && squashed != "{}" {
                 return Err(CliError::NoInput { operation: op.name });
             }
-            &NoInput
+            &NoMembers
         }
     };
 
