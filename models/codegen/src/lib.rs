@@ -375,11 +375,9 @@ impl Generator {
     }
 }
 
-/// Reads the JSON file at `path`, if it exists, and encodes it with `encode`.
-fn encode_file(
-    path: &Path,
-    encode: fn(&serde_json::Value) -> Result<Vec<u8>, endpoints::EndpointEncodeError>,
-) -> Result<Option<Vec<u8>>, GenError> {
+/// The JSON document at `path`, `None` when there is no such file (a
+/// service without paginators, waiters, resources, rules).
+pub(crate) fn read_json_if_present(path: &Path) -> Result<Option<serde_json::Value>, GenError> {
     if !path.is_file() {
         return Ok(None);
     }
@@ -387,10 +385,22 @@ fn encode_file(
         path: path.to_path_buf(),
         source,
     })?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|source| GenError::Json {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|source| GenError::Json {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Reads the JSON file at `path`, if it exists, and encodes it with `encode`.
+fn encode_file(
+    path: &Path,
+    encode: fn(&serde_json::Value) -> Result<Vec<u8>, endpoints::EndpointEncodeError>,
+) -> Result<Option<Vec<u8>>, GenError> {
+    let Some(doc) = read_json_if_present(path)? else {
+        return Ok(None);
+    };
     encode(&doc).map(Some).map_err(|source| GenError::Endpoint {
         path: path.to_path_buf(),
         source,

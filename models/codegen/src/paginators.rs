@@ -11,22 +11,6 @@ use crate::error::{GenError, model_err};
 use crate::jmespath;
 use crate::model::ServiceIr;
 
-fn read(path: &Path) -> Result<Option<Value>, GenError> {
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(path).map_err(|source| GenError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|source| GenError::Json {
-            path: path.to_path_buf(),
-            source,
-        })
-}
-
 /// A `Key { text, expr }` literal for `expr`.
 fn key(svc: &str, what: &str, expr: &str) -> Result<String, GenError> {
     let src = jmespath::compile(expr).map_err(|e| model_err(svc, format!("{what}: {e}")))?;
@@ -50,7 +34,7 @@ fn has_op(svc: &ServiceIr, name: &str) -> bool {
 
 /// The `PAGINATORS` static of `svc` and how many it holds.
 pub fn emit_paginators(models_dir: &Path, svc: &ServiceIr) -> Result<(String, usize), GenError> {
-    let doc = read(&models_dir.join(&svc.name).join("paginators-1.json"))?;
+    let doc = crate::read_json_if_present(&models_dir.join(&svc.name).join("paginators-1.json"))?;
     let mut items = Vec::new();
     let empty = serde_json::Map::new();
     let all = doc
@@ -115,7 +99,7 @@ fn expected(svc: &str, what: &str, v: &Value) -> Result<String, GenError> {
 
 /// The `WAITERS` static of `svc` and how many it holds.
 pub fn emit_waiters(models_dir: &Path, svc: &ServiceIr) -> Result<(String, usize), GenError> {
-    let doc = read(&models_dir.join(&svc.name).join("waiters-2.json"))?;
+    let doc = crate::read_json_if_present(&models_dir.join(&svc.name).join("waiters-2.json"))?;
     let empty = serde_json::Map::new();
     let all = doc
         .as_ref()

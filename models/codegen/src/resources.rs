@@ -75,31 +75,15 @@ pub struct ResourceSummary {
 
 /// Reads `<models_dir>/<service>/resources-1.json` if there is one.
 pub fn load_resources(models_dir: &Path, service: &str) -> Result<Option<Value>, GenError> {
-    let path = models_dir.join(service).join("resources-1.json");
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(&path).map_err(|source| GenError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|source| GenError::Json { path, source })
+    crate::read_json_if_present(&models_dir.join(service).join("resources-1.json"))
 }
 
 /// Names of the waiters in `<models_dir>/<service>/waiters-2.json`.
 fn waiter_names(models_dir: &Path, service: &str) -> Result<BTreeSet<String>, GenError> {
-    let path = models_dir.join(service).join("waiters-2.json");
-    if !path.is_file() {
+    let Some(doc) = crate::read_json_if_present(&models_dir.join(service).join("waiters-2.json"))?
+    else {
         return Ok(BTreeSet::new());
-    }
-    let text = std::fs::read_to_string(&path).map_err(|source| GenError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let doc: Value =
-        serde_json::from_str(&text).map_err(|source| GenError::Json { path, source })?;
+    };
     Ok(doc
         .get("waiters")
         .and_then(Value::as_object)

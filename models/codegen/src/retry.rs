@@ -316,15 +316,9 @@ pub fn emit(rules: &LegacyRulesIr) -> String {
 pub fn emit_legacy_retry(models_dir: &Path, svc: &ServiceIr) -> Result<String, GenError> {
     let path = models_dir.join("_retry.json");
     let prefix = &svc.metadata.endpoint_prefix;
-    if !path.is_file() {
+    let Some(doc) = crate::read_json_if_present(&path)? else {
         return Ok(emit(&no_rules(&svc.name, prefix)));
-    }
-    let text = std::fs::read_to_string(&path).map_err(|source| GenError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let doc: Value =
-        serde_json::from_str(&text).map_err(|source| GenError::Json { path, source })?;
+    };
     let rules = legacy_rules(&doc, &svc.name, prefix)
         .map_err(|p| model_err(&svc.name, format!("_retry.json: {p}")))?;
     Ok(emit(&rules))

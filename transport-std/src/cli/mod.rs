@@ -62,7 +62,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::io::{self, Write};
 
-use stratus_core::client::{CallError, CallOutput, Event, Order, Session, Workspace};
+use stratus_core::client::{CallError, CallOutput, Event, HeapBuffers, Order, Session};
 use stratus_core::format::json::{InputError, InputErrorKind, InputSlots, JsonInput};
 use stratus_core::model::{NoMembers, Operation, StructValue};
 use stratus_core::protocol::parse::TimestampStyle;
@@ -401,37 +401,13 @@ fn text_near(text: &str, offset: usize) -> String {
         .collect::<String>()
 }
 
-/// The buffers one call borrows, sized for `input_len` bytes of input.
-struct CallBuffers {
-    request: Vec<u8>,
-    response: Vec<u8>,
-    headers: Vec<u8>,
-    url: Vec<u8>,
-    scratch: Vec<u8>,
-}
-
-impl CallBuffers {
-    fn new(input_len: usize) -> Self {
-        CallBuffers {
-            // Escaping (XML entities, percent-encoding) can grow the input;
-            // base64 blobs shrink.
-            request: vec![0; 64 * 1024 + input_len.saturating_mul(4)],
-            response: vec![0; RESPONSE_BYTES],
-            headers: vec![0; stratus_core::client::HEADER_BYTES * 4],
-            url: vec![0; stratus_core::client::URL_BYTES * 4],
-            scratch: vec![0; stratus_core::client::SCRATCH_BYTES * 4],
-        }
-    }
-
-    fn workspace(&mut self) -> Workspace<'_> {
-        Workspace {
-            request: &mut self.request,
-            response: &mut self.response,
-            headers: &mut self.headers,
-            url: &mut self.url,
-            scratch: &mut self.scratch,
-        }
-    }
+/// The buffers one call borrows, sized for `input_len` bytes of input:
+/// four times the core's header, URL and scratch room.
+fn call_buffers(input_len: usize) -> HeapBuffers {
+    // Escaping (XML entities, percent-encoding) can grow the input; base64
+    // blobs shrink.
+    let request = 64 * 1024 + input_len.saturating_mul(4);
+    HeapBuffers::new(request, RESPONSE_BYTES).with_head_room(4)
 }
 
 /// Runs one call and prints its result (or its captured request), or runs
@@ -519,7 +495,7 @@ fn call(
             };
         }
     }
-    let mut bufs = CallBuffers::new(text.len());
+    let mut bufs = call_buffers(text.len());
     let result = embassy_futures::block_on(client.call(op.name, input, bufs.workspace()));
 
     if let Some(captured) = transport.captured() {
