@@ -6,7 +6,6 @@
 //! Values are `serde_json::Value`s as the aws CLI prints them: timestamps
 //! ISO 8601 unless another [`TimestampStyle`] is asked for, blobs base64.
 
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -166,11 +165,11 @@ pub fn page_items(
 
 /// `expression`'s value in `doc` when it is a dotted path (what botocore's
 /// `set_value_from_jmespath` supports).
-fn get_path<'j>(doc: &'j Map<String, Json>, expression: &str) -> Option<&'j Json> {
+fn get_path_mut<'j>(doc: &'j mut Map<String, Json>, expression: &str) -> Option<&'j mut Json> {
     let mut parts = expression.split('.');
-    let first = doc.get(parts.next()?)?;
+    let first = doc.get_mut(parts.next()?)?;
     parts
-        .try_fold(first, |d, k| d.get(k))
+        .try_fold(first, |d, k| d.get_mut(k))
         .filter(|v| !v.is_null())
 }
 
@@ -267,22 +266,24 @@ impl FullResult {
             if v.is_null() {
                 continue;
             }
-            let merged = match (get_path(&self.complete, key.text), v) {
-                (None, v) => v,
-                (Some(Json::Array(old)), Json::Array(new)) => {
-                    Json::Array(old.iter().cloned().chain(new).collect())
-                }
-                (Some(Json::String(old)), Json::String(new)) => Json::String(format!("{old}{new}")),
+            // Merged in place: a copy of the growing list per page would
+            // make a long pagination quadratic.
+            match (get_path_mut(&mut self.complete, key.text), v) {
+                (None, v) => set_path(&mut self.complete, key.text, v),
+                (Some(Json::Array(old)), Json::Array(new)) => old.extend(new),
+                (Some(Json::String(old)), Json::String(new)) => old.push_str(&new),
                 (Some(Json::Number(old)), Json::Number(new)) => {
-                    match (old.as_i64(), new.as_i64()) {
+                    let sum = match (old.as_i64(), new.as_i64()) {
                         (Some(a), Some(b)) => Json::from(a.saturating_add(b)),
                         _ => Json::from(old.as_f64().unwrap_or(0.0) + new.as_f64().unwrap_or(0.0)),
+                    };
+                    if let Json::Number(n) = sum {
+                        *old = n;
                     }
                 }
                 // botocore leaves other combinations as they were.
-                (Some(_), _) => continue,
-            };
-            set_path(&mut self.complete, key.text, merged);
+                (Some(_), _) => {}
+            }
         }
         Ok(())
     }
