@@ -85,6 +85,10 @@ pub fn oracle_json(mut oracle: Command, input: &[u8], what: &str) -> serde_json:
 /// A global allocator that forwards to the system allocator and counts every
 /// allocation and reallocation, for tests that prove a path makes none.
 ///
+/// The count is per thread: the test harness's own bookkeeping on its main
+/// thread (which, on a loaded machine, can run while the test does) is not
+/// counted against the code under test.
+///
 /// Install it in its own test binary, so no other test's allocations count:
 ///
 /// ```no_run
@@ -99,13 +103,21 @@ pub fn oracle_json(mut oracle: Command, input: &[u8], what: &str) -> serde_json:
 /// ```
 pub struct CountingAllocator;
 
-static ALLOCATIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+thread_local! {
+    // `const`, no destructor: reading it never allocates.
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one allocation on this thread (none once its thread-locals are gone).
+fn count_allocation() {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the only
-// addition is an atomic counter.
+// addition is a thread-local counter.
 unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        count_allocation();
         // SAFETY: same contract as the caller's.
         unsafe { std::alloc::System.alloc(layout) }
     }
@@ -114,18 +126,18 @@ unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
         unsafe { std::alloc::System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        count_allocation();
         // SAFETY: same contract as the caller's.
         unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
     }
 }
 
-/// How many allocations [`CountingAllocator`] saw while `f` ran (0 when it is
-/// not the installed global allocator).
+/// How many allocations [`CountingAllocator`] saw on this thread while `f`
+/// ran (0 when it is not the installed global allocator).
 pub fn allocations_during(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(std::sync::atomic::Ordering::SeqCst);
+    let before = ALLOCATIONS.with(std::cell::Cell::get);
     f();
-    ALLOCATIONS.load(std::sync::atomic::Ordering::SeqCst) - before
+    ALLOCATIONS.with(std::cell::Cell::get) - before
 }
 
 /// The `stratus` CLI binary beside the calling test (`target/<profile>/`),
