@@ -740,7 +740,7 @@ async fn get<T: Transport>(
         host,
         port: Some(port),
         target: "/",
-        headers: &headers,
+        headers: (&headers).into(),
         body: b"",
         timeouts,
     };
@@ -932,7 +932,7 @@ fn embassy_tap_faults() {
                     host: MOTO_NAME,
                     port: Some(keep_port),
                     target: "/upload",
-                    headers: &headers,
+                    headers: (&headers).into(),
                     body: b"",
                     timeouts: normal,
                 };

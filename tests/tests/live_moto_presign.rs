@@ -98,7 +98,7 @@ fn post_form(moto: &Moto, policy: &PostPolicy<'_>, file: &[u8]) -> (u16, String)
         host,
         port: Some(port.parse().unwrap()),
         target: path,
-        headers: &headers,
+        headers: (&headers).into(),
         body: b"",
         timeouts: Default::default(),
     };
@@ -189,7 +189,7 @@ fn presigned_post_uploads_to_moto() {
         host,
         port: Some(port.parse().unwrap()),
         target,
-        headers: &headers,
+        headers: (&headers).into(),
         body: b"",
         timeouts: Default::default(),
     };

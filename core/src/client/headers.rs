@@ -118,14 +118,8 @@ impl<'b> HeaderBlock<'b> {
     }
 
     /// `(name, value)` pairs in send order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        let used = self.buf.get(..self.len).unwrap_or(&[]);
-        let mut at = 0;
-        core::iter::from_fn(move || {
-            let (n, v, next) = entry(used, at)?;
-            at = next;
-            Some((n, v))
-        })
+    pub fn iter(&self) -> HeaderIter<'_> {
+        HeaderList::from(self).iter()
     }
 
     /// Number of headers.
@@ -146,6 +140,126 @@ impl<'b> HeaderBlock<'b> {
     /// Drops every header added after `mark`.
     pub fn truncate(&mut self, mark: usize) {
         self.len = self.len.min(mark);
+    }
+}
+
+/// A request's headers as a transport reads them: `(name, value)` pairs in
+/// send order, either a slice of pairs or a [`HeaderBlock`]'s entries read
+/// in place (so a call does not copy its headers into a list that would live
+/// in its future while the transport runs).
+///
+/// ```
+/// use stratus_core::client::{HeaderBlock, HeaderList};
+/// let pairs = [("Host", "example.com"), ("X-Custom", "1")];
+/// let list = HeaderList::from(&pairs[..]);
+/// assert_eq!(list.get("host"), Some("example.com"));
+///
+/// let mut buf = [0u8; 64];
+/// let mut block = HeaderBlock::new(&mut buf);
+/// block.append("Host", "example.com").unwrap();
+/// block.append("X-Custom", "1").unwrap();
+/// let from_block = HeaderList::from(&block);
+/// assert!(from_block.iter().eq(list.iter()));
+/// assert_eq!(from_block.len(), 2);
+/// ```
+#[derive(Clone, Copy)]
+pub struct HeaderList<'a>(ListRepr<'a>);
+
+#[derive(Clone, Copy)]
+enum ListRepr<'a> {
+    Pairs(&'a [(&'a str, &'a str)]),
+    /// A block's used bytes, in its entry format.
+    Block(&'a [u8]),
+}
+
+impl<'a> HeaderList<'a> {
+    /// No headers.
+    pub const EMPTY: HeaderList<'static> = HeaderList(ListRepr::Pairs(&[]));
+
+    /// `(name, value)` pairs in send order.
+    pub fn iter(&self) -> HeaderIter<'a> {
+        HeaderIter {
+            repr: self.0,
+            at: 0,
+        }
+    }
+
+    /// Number of headers.
+    pub fn len(&self) -> usize {
+        match self.0 {
+            ListRepr::Pairs(p) => p.len(),
+            ListRepr::Block(_) => self.iter().count(),
+        }
+    }
+
+    /// Whether there are no headers.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// The first value of `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+}
+
+impl fmt::Debug for HeaderList<'_> {
+    // Values may be secret (Authorization, tokens): names only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter().map(|(n, _)| n)).finish()
+    }
+}
+
+impl<'a> From<&'a [(&'a str, &'a str)]> for HeaderList<'a> {
+    fn from(pairs: &'a [(&'a str, &'a str)]) -> Self {
+        HeaderList(ListRepr::Pairs(pairs))
+    }
+}
+
+impl<'a, const N: usize> From<&'a [(&'a str, &'a str); N]> for HeaderList<'a> {
+    fn from(pairs: &'a [(&'a str, &'a str); N]) -> Self {
+        HeaderList(ListRepr::Pairs(pairs))
+    }
+}
+
+impl<'a> From<&'a HeaderBlock<'_>> for HeaderList<'a> {
+    fn from(block: &'a HeaderBlock<'_>) -> Self {
+        HeaderList(ListRepr::Block(block.buf.get(..block.len).unwrap_or(&[])))
+    }
+}
+
+impl<'a> IntoIterator for &HeaderList<'a> {
+    type Item = (&'a str, &'a str);
+    type IntoIter = HeaderIter<'a>;
+    fn into_iter(self) -> HeaderIter<'a> {
+        self.iter()
+    }
+}
+
+/// The iterator of [`HeaderList::iter`].
+#[derive(Clone)]
+pub struct HeaderIter<'a> {
+    repr: ListRepr<'a>,
+    at: usize,
+}
+
+impl<'a> Iterator for HeaderIter<'a> {
+    type Item = (&'a str, &'a str);
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        match self.repr {
+            ListRepr::Pairs(p) => {
+                let item = *p.get(self.at)?;
+                self.at += 1;
+                Some(item)
+            }
+            ListRepr::Block(used) => {
+                let (n, v, next) = entry(used, self.at)?;
+                self.at = next;
+                Some((n, v))
+            }
+        }
     }
 }
 

@@ -74,7 +74,7 @@ pub use custom::{CustomOperation, CustomOperations};
 pub use data::{EventData, Reply, ReplyError, Request, SignerChoice};
 pub use endpoint::{Builtins, EndpointError};
 pub use events::{Event, EventKind, EventName, Handler, Order, Registry, StaticHandler};
-pub use headers::{HeaderBlock, HeadersFull};
+pub use headers::{HeaderBlock, HeaderIter, HeaderList, HeadersFull};
 #[cfg(feature = "alloc")]
 pub use heap::HeapBuffers;
 pub use output::{CallError, CallOutput, EditError, TextRef};

@@ -14,7 +14,7 @@ use super::events::{
     Event, EventKind, EventName, Handler, HandlerSet, Matches, Order, Registry, RegistryError,
     ServiceId, StaticHandler,
 };
-use super::headers::HeaderBlock;
+use super::headers::{HeaderBlock, HeaderList};
 use super::output::{CallError, CallOutput};
 use super::params::Params;
 use super::skew::Skew;
@@ -940,16 +940,13 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         stream: Option<(&mut Streaming<'_>, ChunkSigner)>,
         resp_buf: &mut [u8],
     ) -> Attempt {
-        let Ok(list) = header_list(&request.headers) else {
-            return Attempt::Failed(TransportError::Unsupported);
-        };
         let http = HttpRequest {
             method: request.method.as_str(),
             scheme: target.scheme,
             host: request.host,
             port: request.port,
             target: request.target,
-            headers: &list,
+            headers: HeaderList::from(&request.headers),
             body: if stream.is_some() { &[] } else { request.body },
             timeouts: self.config.timeouts,
         };

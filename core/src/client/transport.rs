@@ -8,7 +8,7 @@
 //! into the buffer ([`RawResponse`]), so a retried attempt can reuse it.
 //!
 //! ```
-//! use stratus_core::client::{HttpRequest, RawResponse, ResponseWriter, Transport, TransportError};
+//! use stratus_core::client::{HeaderList, HttpRequest, RawResponse, ResponseWriter, Transport, TransportError};
 //! struct Always200;
 //! impl Transport for Always200 {
 //!     async fn send(&self, _req: &HttpRequest<'_>, buf: &mut [u8]) -> Result<RawResponse, TransportError> {
@@ -19,7 +19,7 @@
 //! }
 //! let mut buf = [0u8; 128];
 //! let req = HttpRequest { method: "GET", scheme: "https", host: "example.com", port: None,
-//!     target: "/", headers: &[], body: b"", timeouts: Default::default() };
+//!     target: "/", headers: HeaderList::EMPTY, body: b"", timeouts: Default::default() };
 //! let raw = embassy_futures::block_on(Always200.send(&req, &mut buf)).unwrap();
 //! let view = raw.view(&buf);
 //! assert_eq!(view.status, 200);
@@ -27,6 +27,8 @@
 //! ```
 
 use core::fmt;
+
+use super::HeaderList;
 
 use crate::protocol::parse::Response;
 pub use crate::retry::TransportFailure;
@@ -68,7 +70,7 @@ pub struct HttpRequest<'a> {
     /// Path and query.
     pub target: &'a str,
     /// Headers in send order (`Host` included).
-    pub headers: &'a [(&'a str, &'a str)],
+    pub headers: HeaderList<'a>,
     /// The body.
     pub body: &'a [u8],
     /// Timeouts the transport applies.

@@ -29,7 +29,7 @@
 //!
 //! let headers = [("Host", "example.com"), ("X-Amz-Target", "Kinesis_20131202.ListStreams")];
 //! let request = HttpRequest { method: "POST", scheme: "https", host: "example.com", port: None,
-//!     target: "/", headers: &headers, body: b"{}", timeouts: Timeouts::default() };
+//!     target: "/", headers: (&headers).into(), body: b"{}", timeouts: Timeouts::default() };
 //! let mut head = [0u8; 256];
 //! let mut sink = SliceSink::new(&mut head);
 //! write_head(&request, &mut sink).unwrap();

@@ -109,13 +109,13 @@ impl BodyFraming {
 /// use stratus_core::http::{write_head, HeadError};
 /// let headers = [("Host", "example.com"), ("X-Evil", "a\r\nInjected: 1")];
 /// let request = HttpRequest { method: "GET", scheme: "https", host: "example.com", port: None,
-///     target: "/", headers: &headers[..1], body: b"", timeouts: Timeouts::default() };
+///     target: "/", headers: headers[..1].into(), body: b"", timeouts: Timeouts::default() };
 /// let mut buf = [0u8; 64];
 /// let mut sink = SliceSink::new(&mut buf);
 /// write_head(&request, &mut sink).unwrap();
 /// assert_eq!(sink.written(), b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
 ///
-/// let request = HttpRequest { headers: &headers, ..request };
+/// let request = HttpRequest { headers: (&headers).into(), ..request };
 /// let mut sink = SliceSink::new(&mut buf);
 /// assert_eq!(write_head(&request, &mut sink), Err(HeadError::HeaderValue { index: 1 }));
 /// ```
@@ -143,7 +143,7 @@ pub fn write_streaming_head<S: Sink + ?Sized>(
     sink.write_str(request.target)?;
     sink.write_bytes(b" HTTP/1.1\r\n")?;
     let mut framed = false;
-    for (name, value) in request.headers {
+    for (name, value) in request.headers.iter() {
         framed |= name.eq_ignore_ascii_case("content-length")
             || name.eq_ignore_ascii_case("transfer-encoding");
         sink.write_str(name)?;
@@ -219,7 +219,7 @@ mod tests {
             host: "h",
             port: None,
             target: "/p?q=1",
-            headers,
+            headers: headers.into(),
             body,
             timeouts: Timeouts::default(),
         }

@@ -136,7 +136,7 @@ pub(crate) async fn send<T: Transport + ?Sized>(
         host: &url.host,
         port: url.port,
         target: &url.target,
-        headers: &all,
+        headers: all.as_slice().into(),
         body: b"",
         timeouts,
     };

@@ -143,7 +143,7 @@ pub(crate) fn tunnel(
         host: proxy.host(),
         port: Some(proxy.port()),
         target: &authority,
-        headers: &headers,
+        headers: headers.as_slice().into(),
         body: b"",
         timeouts: t,
     };

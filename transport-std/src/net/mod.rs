@@ -553,11 +553,11 @@ impl StdTransport {
             };
             absolute = format!("http://{host}{port}{}", request.target);
             sent.target = &absolute;
-            headers = request.headers.to_vec();
+            headers = request.headers.iter().collect();
             if let Some(auth) = p.authorization() {
                 headers.push(("Proxy-Authorization", auth));
             }
-            sent.headers = &headers;
+            sent.headers = headers.as_slice().into();
         }
         let mut head = VecSink::default();
         let written = match &body {

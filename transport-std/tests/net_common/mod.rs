@@ -225,7 +225,7 @@ pub fn request<'a>(
         host: "127.0.0.1",
         port: Some(port),
         target,
-        headers,
+        headers: headers.into(),
         body,
         timeouts: Timeouts {
             connect_ms: 5_000,
