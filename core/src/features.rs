@@ -11,6 +11,7 @@
 //! | `adaptive-retry` | botocore's adaptive retry mode (the CUBIC rate limiter) |
 //! | `event-streams` | event-stream outputs (`SubscribeToShard`, `SelectObjectContent`, …) |
 //! | `float` | `float` / `double` members, and timestamps whose seconds value needs a float to be written or read |
+//! | `endpoint-rules` | the endpoint rules engine: without it a client resolves no endpoint and is given its `endpoint_url` (signing with the client's region and the model's signing name) |
 //!
 //! A call that needs a part this build left out fails with
 //! [`Disabled`], never a panic.
@@ -34,6 +35,9 @@ pub enum Disabled {
     /// A float or double member, or a timestamp outside the range written and
     /// read with integers, needs the `float` feature.
     Float,
+    /// A client without an `endpoint_url` needs the `endpoint-rules` feature
+    /// to resolve its endpoint.
+    EndpointRules,
 }
 
 impl Disabled {
@@ -50,6 +54,7 @@ impl Disabled {
             Disabled::AdaptiveRetry => "adaptive-retry",
             Disabled::EventStreams => "event-streams",
             Disabled::Float => "float",
+            Disabled::EndpointRules => "endpoint-rules",
         }
     }
 }
@@ -62,6 +67,7 @@ impl fmt::Display for Disabled {
             Disabled::AdaptiveRetry => f.write_str("adaptive retries")?,
             Disabled::EventStreams => f.write_str("event-stream outputs")?,
             Disabled::Float => f.write_str("float values")?,
+            Disabled::EndpointRules => f.write_str("endpoint resolution")?,
         }
         write!(
             f,
@@ -115,6 +121,26 @@ pub(crate) fn require_protocol(protocol: Protocol) -> Result<(), Disabled> {
 pub(crate) const XML: bool = protocol_enabled(Protocol::RestXml)
     || protocol_enabled(Protocol::Query)
     || protocol_enabled(Protocol::Ec2);
+
+/// Whether the endpoint rules engine is on: a constant, so the evaluator is
+/// not linked when it is false.
+pub(crate) const ENDPOINT_RULES: bool = cfg!(feature = "endpoint-rules");
+
+/// `rules` when this build has the endpoint rules engine, else `None`.
+///
+/// The models crate's service entries hold their rule set through this, so
+/// a build without `endpoint-rules` links neither the engine nor any rule
+/// set.
+///
+/// ```
+/// static RULES: [u8; 3] = *b"SER";
+/// let kept = stratus_core::features::endpoint_rules(&RULES);
+/// // The default features keep the engine.
+/// assert_eq!(kept, Some(&RULES[..]));
+/// ```
+pub const fn endpoint_rules(rules: &'static [u8]) -> Option<&'static [u8]> {
+    if ENDPOINT_RULES { Some(rules) } else { None }
+}
 
 /// Whether `smithy-rpc-v2-cbor` is on.
 pub(crate) const CBOR: bool = protocol_enabled(Protocol::SmithyRpcV2Cbor);

@@ -42,6 +42,23 @@ const CARGO_CHECKS: &[CargoCheck] = &[
             "thumbv7em-none-eabihf",
         ],
     },
+    // The core as a device with fixed endpoint URLs builds it: no endpoint
+    // rules engine (the workspace tests build it with every feature).
+    CargoCheck {
+        name: "core without endpoint rules",
+        args: &[
+            "test",
+            "-p",
+            "stratus-core",
+            "--no-default-features",
+            "--features",
+            "proto-json",
+            "--test",
+            "without_endpoint_rules",
+            "--",
+            "--show-output",
+        ],
+    },
     // The embassy transport, with its device logging, for the microcontroller.
     CargoCheck {
         name: "transport-embassy for thumbv7em-none-eabihf",

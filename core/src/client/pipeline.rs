@@ -535,7 +535,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         let region = builtins.region.as_deref();
         let resolved;
         let url_parts: UrlParts<'_> = match (self.rules, self.partitions) {
-            (Some(rules), Some(partitions)) => {
+            (Some(rules), Some(partitions)) if crate::features::ENDPOINT_RULES => {
                 let call_params = CallParams {
                     rules,
                     builtins,
@@ -579,10 +579,15 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 resolved.url
             }
             _ => {
-                let url = builtins
-                    .endpoint
-                    .as_deref()
-                    .ok_or(CallError::Endpoint(EndpointError::NoRules))?;
+                let url =
+                    builtins
+                        .endpoint
+                        .as_deref()
+                        .ok_or(if crate::features::ENDPOINT_RULES {
+                            CallError::Endpoint(EndpointError::NoRules)
+                        } else {
+                            CallError::Disabled(crate::features::Disabled::EndpointRules)
+                        })?;
                 let _ = target.signing_name.push_str(model.metadata.signing_name);
                 let _ = target
                     .signing_region

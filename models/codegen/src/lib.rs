@@ -287,7 +287,7 @@ impl Generator {
                 "/// What a `stratus_core::client::Client` needs of `{}`: tables, endpoint rules, legacy retry rules.\npub static ENTRY: ::stratus_core::client::ServiceEntry = ::stratus_core::client::ServiceEntry {{ model: &tables::MODEL, endpoint_rules: {}, legacy_retry: Some(&LEGACY_RETRY) }};",
                 svc.name,
                 if rules.is_some() {
-                    "Some(&ENDPOINT_RULES)"
+                    "::stratus_core::features::endpoint_rules(&ENDPOINT_RULES)"
                 } else {
                     "None"
                 }

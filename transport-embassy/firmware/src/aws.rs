@@ -82,6 +82,28 @@ pub struct Uplink {
     buffers: &'static mut CallBuffers,
 }
 
+/// The endpoint URL a client is given: the one set at build time; else, in
+/// a build without the endpoint rules engine,
+/// `https://<prefix>.<region>.amazonaws.com` (what the rules give in the
+/// `aws` partition; other partitions' endpoints are set at build time);
+/// else none, and the rules resolve it.
+fn endpoint(set: Option<&str>, prefix: &str) -> Option<heapless::String<128>> {
+    let parts = match set {
+        Some(set) => [set, "", "", "", ""],
+        None if cfg!(feature = "endpoint-rules") => return None,
+        None => ["https://", prefix, ".", settings::REGION, ".amazonaws.com"],
+    };
+    let mut url = heapless::String::new();
+    for part in parts {
+        if url.push_str(part).is_err() {
+            // Without an endpoint the calls fail with a typed error.
+            error!("the {} endpoint URL is longer than 128 bytes", prefix);
+            return None;
+        }
+    }
+    Some(url)
+}
+
 fn config(endpoint: Option<&str>) -> ClientConfig {
     let config = ClientConfig::default()
         .region(settings::REGION)
@@ -116,19 +138,29 @@ impl Uplink {
         let transport = &*TRANSPORT
             .try_init(transport)
             .ok_or(SetupError::AlreadyMade)?;
-        let client = |entry, endpoint| {
-            Client::new(
+        let client = |entry, endpoint: Option<heapless::String<128>>| {
+            let client = Client::new(
                 entry,
-                config(endpoint),
+                config(endpoint.as_deref()),
                 transport,
                 &*credentials,
                 EmbassyClock::new(),
-            )
-            .with_partitions(&stratus_models::PARTITIONS)
+            );
+            if cfg!(feature = "endpoint-rules") {
+                client.with_partitions(&stratus_models::PARTITIONS)
+            } else {
+                client
+            }
         };
         Ok(Uplink {
-            kinesis: client(&kinesis::ENTRY, settings::KINESIS_ENDPOINT),
-            iot: client(&iot_data::ENTRY, settings::IOT_DATA_ENDPOINT),
+            kinesis: client(
+                &kinesis::ENTRY,
+                endpoint(settings::KINESIS_ENDPOINT, "kinesis"),
+            ),
+            iot: client(
+                &iot_data::ENTRY,
+                endpoint(settings::IOT_DATA_ENDPOINT, "data-ats.iot"),
+            ),
             buffers,
         })
     }
@@ -233,11 +265,7 @@ fn report(call: &str, e: &CallError<'_>) {
         CallError::Handler { reason, .. } => error!("{}: a handler failed it: {}", call, reason),
         CallError::Parse(e) => error!("{}: parsing the response: {}", call, e),
         CallError::Streaming(e) => error!("{}: streaming: {}", call, e),
-        CallError::Disabled(d) => error!(
-            "{}: needs stratus-core feature {}",
-            call,
-            d.feature()
-        ),
+        CallError::Disabled(d) => error!("{}: needs stratus-core feature {}", call, d.feature()),
         CallError::Presign(e) => error!("{}: presigning: {}", call, e),
     }
 }

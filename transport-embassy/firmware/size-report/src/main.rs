@@ -1,14 +1,18 @@
 //! The firmware's size table.
 //!
 //! Builds `transport-embassy/firmware` for `thumbv7em-none-eabihf` in release
-//! twice — with stratus (default features) and as the baseline without it
-//! (`--no-default-features`: same board, network stack and loop, the reading
-//! written to a plain socket) — and prints, from the two ELF files:
+//! three times — with stratus (default features: endpoints resolved on the
+//! device by the rules engine), with stratus and fixed endpoint URLs
+//! (`--no-default-features --features aws`: no rules engine), and as the
+//! baseline without stratus (`--no-default-features`: same board, network
+//! stack and loop, the reading written to a plain socket) — and prints, from
+//! the ELF files:
 //!
 //! 1. `size`'s text / data / bss of each build and their difference, which is
 //!    stratus's share (core, models, the HTTP layer, the transport's glue and
-//!    whatever of `core`/`compiler_builtins` only stratus pulls in), set
-//!    against the goal of 64 KiB of flash and 16 KiB of static RAM;
+//!    whatever of `core`/`compiler_builtins` only stratus pulls in), for both
+//!    stratus builds, set against the goal of 64 KiB of flash and 16 KiB of
+//!    static RAM;
 //! 2. the symbol table's sizes by crate in both builds (a cross-check of the
 //!    difference, and where it goes), and `stratus_core`'s modules.
 //!
@@ -54,16 +58,21 @@ fn run() -> Result<(), String> {
         None => firmware.join("../../target"),
     };
     let baseline = build(&firmware, &target_dir, Variant::Baseline)?;
+    let fixed = build(&firmware, &target_dir, Variant::FixedEndpoints)?;
     let full = build(&firmware, &target_dir, Variant::Stratus)?;
     let baseline = Measured::read(&baseline)?;
+    let fixed = Measured::read(&fixed)?;
     let full = Measured::read(&full)?;
-    print!("{}", report(&full, &baseline));
+    print!("{}", report(&full, &fixed, &baseline));
     Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq)]
 enum Variant {
+    /// Default features: the endpoint rules engine on the device.
     Stratus,
+    /// Fixed endpoint URLs, no rules engine.
+    FixedEndpoints,
     Baseline,
 }
 
@@ -78,7 +87,7 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
         .env("CARGO_TARGET_DIR", target_dir)
         .args(["build", "--release", "--target", TARGET]);
     let name = match variant {
-        Variant::Stratus => {
+        Variant::Stratus | Variant::FixedEndpoints => {
             // Placeholder keys, so the calls are compiled as they would be
             // with real ones (without keys the firmware only reports that it
             // has none, and the optimiser drops the calls). Nothing is sent.
@@ -88,7 +97,12 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
                     "placeholder-for-the-size-build",
                 )
                 .env_remove("STRATUS_AWS_SESSION_TOKEN");
-            "stratus-firmware.elf"
+            if variant == Variant::FixedEndpoints {
+                cmd.args(["--no-default-features", "--features", "aws"]);
+                "stratus-firmware-fixed-endpoints.elf"
+            } else {
+                "stratus-firmware.elf"
+            }
         }
         Variant::Baseline => {
             cmd.arg("--no-default-features");
@@ -97,10 +111,10 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
     };
     println!(
         "$ (cd transport-embassy/firmware && cargo build --release --target {TARGET}{})",
-        if variant == Variant::Baseline {
-            " --no-default-features"
-        } else {
-            ""
+        match variant {
+            Variant::Baseline => " --no-default-features",
+            Variant::FixedEndpoints => " --no-default-features --features aws",
+            Variant::Stratus => "",
         }
     );
     let status = cmd
@@ -402,9 +416,9 @@ fn signed(n: i64) -> String {
     }
 }
 
-fn report(full: &Measured, baseline: &Measured) -> String {
+fn report(full: &Measured, fixed: &Measured, baseline: &Measured) -> String {
     let mut out = String::new();
-    let (f, b) = (full.sizes, baseline.sizes);
+    let (f, x, b) = (full.sizes, fixed.sizes, baseline.sizes);
     let diff = |x: u64, y: u64| x as i64 - y as i64;
     let _ = writeln!(
         out,
@@ -418,6 +432,10 @@ fn report(full: &Measured, baseline: &Measured) -> String {
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
     for (label, s) in [
         ("firmware: stratus, Kinesis PutRecord + IoT Data Publish", f),
+        (
+            "firmware, fixed endpoint URLs (no endpoint rules engine)",
+            x,
+        ),
         (
             "baseline: same board, network stack, TLS and loop, no stratus",
             b,
@@ -433,17 +451,6 @@ fn report(full: &Measured, baseline: &Measured) -> String {
             thousands(s.ram())
         );
     }
-    let share_flash = diff(f.flash(), b.flash());
-    let share_ram = diff(f.ram(), b.ram());
-    let _ = writeln!(
-        out,
-        "| **stratus's share (difference)** | {} | {} | {} | **{}** | **{}** |",
-        signed(diff(f.text, b.text)),
-        signed(diff(f.data, b.data)),
-        signed(diff(f.bss, b.bss)),
-        signed(share_flash),
-        signed(share_ram)
-    );
     let verdict = |share: i64, goal: u64| {
         if share <= goal as i64 {
             "met"
@@ -451,14 +458,32 @@ fn report(full: &Measured, baseline: &Measured) -> String {
             "NOT met"
         }
     };
-    let _ = writeln!(
-        out,
-        "\nGoal for the share: flash under {} bytes (64 KiB): {}; static RAM under {} bytes (16 KiB): {}.",
-        thousands(FLASH_GOAL),
-        verdict(share_flash, FLASH_GOAL),
-        thousands(RAM_GOAL),
-        verdict(share_ram, RAM_GOAL)
-    );
+    let mut verdicts = String::new();
+    for (label, s) in [
+        ("stratus's share (difference)", f),
+        ("stratus's share, fixed endpoints", x),
+    ] {
+        let share_flash = diff(s.flash(), b.flash());
+        let share_ram = diff(s.ram(), b.ram());
+        let _ = writeln!(
+            out,
+            "| **{label}** | {} | {} | {} | **{}** | **{}** |",
+            signed(diff(s.text, b.text)),
+            signed(diff(s.data, b.data)),
+            signed(diff(s.bss, b.bss)),
+            signed(share_flash),
+            signed(share_ram)
+        );
+        let _ = writeln!(
+            verdicts,
+            "Goal for {label}: flash under {} bytes (64 KiB): {}; static RAM under {} bytes (16 KiB): {}.",
+            thousands(FLASH_GOAL),
+            verdict(share_flash, FLASH_GOAL),
+            thousands(RAM_GOAL),
+            verdict(share_ram, RAM_GOAL)
+        );
+    }
+    let _ = write!(out, "\n{verdicts}");
 
     let _ = writeln!(
         out,

@@ -1,0 +1,107 @@
+//! A build without the `endpoint-rules` feature, as a device with fixed
+//! endpoint URLs builds the core. `cargo xtask test` runs it as
+//! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
+//! with the default features it holds no test.
+#![cfg(not(feature = "endpoint-rules"))]
+
+use core::cell::RefCell;
+
+use stratus_core::client::test_support::{DEMO, Empty, VirtualClock};
+use stratus_core::client::{
+    Buffers, CallError, Client, ClientConfig, HttpRequest, RawResponse, ResponseWriter,
+    ServiceEntry, Transport, TransportError,
+};
+use stratus_core::credentials::{Credentials, StaticCredentials};
+use stratus_core::features::{self, Disabled};
+
+/// Any bytes: the entry must not keep them in this build.
+static RULES: [u8; 4] = *b"SER\x01";
+
+static ENTRY: ServiceEntry = ServiceEntry {
+    model: &DEMO,
+    endpoint_rules: features::endpoint_rules(&RULES),
+    legacy_retry: None,
+};
+
+/// Answers 200 `{}` and keeps the host, target and `Authorization` it saw.
+#[derive(Default)]
+struct Recorder {
+    seen: RefCell<Vec<(String, String, String)>>,
+}
+
+impl Transport for Recorder {
+    async fn send(
+        &self,
+        request: &HttpRequest<'_>,
+        buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        self.seen.borrow_mut().push((
+            request.host.to_string(),
+            request.target.to_string(),
+            request
+                .headers
+                .get("authorization")
+                .unwrap_or_default()
+                .to_string(),
+        ));
+        let mut w = ResponseWriter::new(buf, 200);
+        w.header("Content-Type", "application/x-amz-json-1.1")
+            .map_err(|_| TransportError::ResponseTooLarge)?;
+        w.body(b"{}").map_err(|_| TransportError::ResponseTooLarge)
+    }
+}
+
+fn client<'a>(
+    config: ClientConfig,
+    transport: &'a Recorder,
+    creds: &'a StaticCredentials,
+    clock: &'a VirtualClock,
+) -> Client<'a, &'a Recorder, &'a StaticCredentials, &'a VirtualClock> {
+    Client::new(&ENTRY, config, transport, creds, clock)
+}
+
+#[test]
+fn service_entries_keep_no_rule_set() {
+    assert_eq!(ENTRY.endpoint_rules, None);
+    assert_eq!(Disabled::EndpointRules.feature(), "endpoint-rules");
+}
+
+#[test]
+fn a_client_without_an_endpoint_url_fails_typed() {
+    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
+    let clock = VirtualClock::new(1_700_000_000);
+    let transport = Recorder::default();
+    let config = ClientConfig::default().region("eu-west-1");
+    let client = client(config, &transport, &creds, &clock);
+    let mut bufs: Buffers<1024, 1024> = Buffers::new();
+    let err = embassy_futures::block_on(client.call("Ping", &Empty, bufs.workspace()))
+        .expect_err("no endpoint");
+    assert!(
+        matches!(err, CallError::Disabled(Disabled::EndpointRules)),
+        "{err:?}"
+    );
+    assert!(transport.seen.borrow().is_empty(), "nothing is sent");
+}
+
+#[test]
+fn a_client_with_an_endpoint_url_signs_for_its_region() {
+    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
+    let clock = VirtualClock::new(1_700_000_000);
+    let transport = Recorder::default();
+    let config = ClientConfig::default()
+        .region("eu-west-1")
+        .endpoint_url("https://demo.eu-west-1.example.com/base");
+    let client = client(config, &transport, &creds, &clock);
+    let mut bufs: Buffers<1024, 1024> = Buffers::new();
+    let out = embassy_futures::block_on(client.call("Ping", &Empty, bufs.workspace()))
+        .expect("the call goes to the endpoint URL");
+    assert_eq!(out.status(), 200);
+    let seen = transport.seen.borrow();
+    let (host, target, authorization) = &seen[0];
+    assert_eq!(host, "demo.eu-west-1.example.com");
+    assert_eq!(target, "/base");
+    assert!(
+        authorization.contains("/20231114/eu-west-1/demo/aws4_request"),
+        "{authorization}"
+    );
+}
