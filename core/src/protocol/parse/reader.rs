@@ -131,7 +131,9 @@ impl Reader for ResponseParser<'_> {
                     Node::new(item.as_bytes(), tag::HEADER, item_member, list.reader())
                 }))
             }
-            tag::EVENT_STREAM => self.next_event(list, cursor),
+            // Only made with `event-streams` on; the guard keeps the event
+            // reader out of builds without it.
+            tag::EVENT_STREAM if cfg!(feature = "event-streams") => self.next_event(list, cursor),
             t if t >= tag::FIRST_OWN => Err(DecodeError::WrongType),
             _ => self.body_reader().next_item(list, cursor),
         }
