@@ -132,7 +132,7 @@ fn parse_output<T>(
         op,
         Response {
             status: 200,
-            headers: &headers,
+            headers: (&headers).into(),
             body,
         },
     );

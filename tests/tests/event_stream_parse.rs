@@ -113,7 +113,7 @@ fn events_typed_and_dynamic() {
         op,
         Response {
             status: 200,
-            headers: &[],
+            headers: Default::default(),
             body: &body,
         },
     );
@@ -166,7 +166,7 @@ fn exceptions_and_errors_in_stream() {
             op,
             Response {
                 status: 200,
-                headers: &[],
+                headers: Default::default(),
                 body: &body,
             },
         );
@@ -196,7 +196,7 @@ fn missing_initial_response_and_corrupt_messages() {
             op,
             Response {
                 status: 200,
-                headers: &[],
+                headers: Default::default(),
                 body,
             },
         );
@@ -236,7 +236,7 @@ fn missing_initial_response_and_corrupt_messages() {
             op,
             Response {
                 status: 200,
-                headers: &[],
+                headers: Default::default(),
                 body: &body,
             },
         );

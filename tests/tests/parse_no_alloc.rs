@@ -43,7 +43,7 @@ fn parsing_put_record_makes_no_heap_allocation() {
             op,
             Response {
                 status: 200,
-                headers: &HEADERS,
+                headers: (&HEADERS).into(),
                 body: OK_BODY,
             },
         );
@@ -70,7 +70,7 @@ fn parsing_put_record_makes_no_heap_allocation() {
             op,
             Response {
                 status: 400,
-                headers: &HEADERS,
+                headers: (&HEADERS).into(),
                 body: ERR_BODY,
             },
         );

@@ -240,7 +240,7 @@ fn parse_case(models: &mut Models, case: &Value) -> Value {
         op,
         Response {
             status,
-            headers: &header_refs,
+            headers: header_refs.as_slice().into(),
             body: &body,
         },
     );

@@ -309,7 +309,7 @@ fn run_case(suite: &Value, case: &Value, protocol: &str) -> Outcome {
         op,
         Response {
             status,
-            headers: &header_refs,
+            headers: header_refs.as_slice().into(),
             body,
         },
     );

@@ -143,10 +143,13 @@ impl<'b> HeaderBlock<'b> {
     }
 }
 
-/// A request's headers as a transport reads them: `(name, value)` pairs in
-/// send order, either a slice of pairs or a [`HeaderBlock`]'s entries read
-/// in place (so a call does not copy its headers into a list that would live
-/// in its future while the transport runs).
+/// Headers as `(name, value)` pairs in order, read in place from whatever
+/// holds them: a slice of pairs, a [`HeaderBlock`]'s entries (a request's
+/// headers as the transport reads them, so a call does not copy them into a
+/// list that would live in its future while the transport runs), or the
+/// header lines of an HTTP/1.1 response head as they arrived
+/// ([`from_http_lines`](Self::from_http_lines)), so a response keeps its
+/// headers in its buffer and not in a fixed-size list of slices.
 ///
 /// ```
 /// use stratus_core::client::{HeaderBlock, HeaderList};
@@ -170,6 +173,8 @@ enum ListRepr<'a> {
     Pairs(&'a [(&'a str, &'a str)]),
     /// A block's used bytes, in its entry format.
     Block(&'a [u8]),
+    /// `name: value` lines ended by CRLF (or LF).
+    Lines(&'a [u8]),
 }
 
 impl<'a> HeaderList<'a> {
@@ -184,11 +189,30 @@ impl<'a> HeaderList<'a> {
         }
     }
 
+    /// The header lines of an HTTP/1.1 head — `name: value`, each ended by
+    /// CRLF or LF (the last one's end may be left off) — read in place.
+    /// Whitespace around a value is not part of it; a line without a colon
+    /// is a header with an empty value, a name or value that is not UTF-8 is
+    /// read as empty. (Heads from [`ResponseReader`](crate::http::ResponseReader)
+    /// were checked by httparse before they get here.)
+    ///
+    /// ```
+    /// use stratus_core::client::HeaderList;
+    /// let head = b"Content-Type: text/plain\r\nx-amz-request-id:  abc \r\nETag: \"1\"";
+    /// let list = HeaderList::from_http_lines(head);
+    /// assert_eq!(list.get("x-amz-request-id"), Some("abc"));
+    /// assert_eq!(list.iter().last(), Some(("ETag", "\"1\"")));
+    /// assert_eq!(list.len(), 3);
+    /// ```
+    pub const fn from_http_lines(lines: &'a [u8]) -> Self {
+        HeaderList(ListRepr::Lines(lines))
+    }
+
     /// Number of headers.
     pub fn len(&self) -> usize {
         match self.0 {
             ListRepr::Pairs(p) => p.len(),
-            ListRepr::Block(_) => self.iter().count(),
+            ListRepr::Block(_) | ListRepr::Lines(_) => self.iter().count(),
         }
     }
 
@@ -209,6 +233,13 @@ impl fmt::Debug for HeaderList<'_> {
     // Values may be secret (Authorization, tokens): names only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter().map(|(n, _)| n)).finish()
+    }
+}
+
+impl Default for HeaderList<'_> {
+    /// No headers.
+    fn default() -> Self {
+        HeaderList::EMPTY
     }
 }
 
@@ -259,8 +290,31 @@ impl<'a> Iterator for HeaderIter<'a> {
                 self.at = next;
                 Some((n, v))
             }
+            ListRepr::Lines(lines) => {
+                let rest = lines.get(self.at..).filter(|r| !r.is_empty())?;
+                let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+                    Some(i) => (&rest[..i], self.at + i + 1),
+                    None => (rest, lines.len()),
+                };
+                self.at = next;
+                Some(http_line(line))
+            }
         }
     }
+}
+
+/// One `name: value` header line (its line end removed) as text.
+fn http_line(line: &[u8]) -> (&str, &str) {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let (name, value) = match line.iter().position(|&b| b == b':') {
+        Some(i) => (&line[..i], &line[i + 1..]),
+        None => (line, &[][..]),
+    };
+    (trimmed_text(name), trimmed_text(value))
+}
+
+fn trimmed_text(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes.trim_ascii()).unwrap_or("")
 }
 
 #[cfg(test)]
@@ -287,5 +341,25 @@ mod tests {
             Err(HeadersFull)
         );
         assert_eq!(h.len(), 2);
+    }
+
+    #[test]
+    fn http_lines_read_in_place() {
+        let head = b"A: 1\r\nb:2\nC:\t x y \r\nno-colon\r\nD: \xff\r\nE: :\r\n";
+        let got: heapless::Vec<(&str, &str), 8> =
+            HeaderList::from_http_lines(head).iter().collect();
+        assert_eq!(
+            got.as_slice(),
+            &[
+                ("A", "1"),
+                ("b", "2"),
+                ("C", "x y"),
+                ("no-colon", ""),
+                ("D", ""),
+                ("E", ":")
+            ]
+        );
+        assert!(HeaderList::from_http_lines(b"").is_empty());
+        assert_eq!(HeaderList::from_http_lines(b"x: 1").get("X"), Some("1"));
     }
 }

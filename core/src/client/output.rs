@@ -462,6 +462,7 @@ impl fmt::Display for CallError<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::HeaderList;
     use crate::client::test_support::DEMO;
     use crate::protocol::parse::Response;
 
@@ -472,7 +473,7 @@ mod tests {
             op,
             Response {
                 status,
-                headers: &[],
+                headers: HeaderList::EMPTY,
                 body,
             },
         );

@@ -767,17 +767,18 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     Attempt::Failed(e) => AttemptOutcome::Transport(e.failure()),
                 };
                 let mut decision: Option<Decision> = None;
-                let mut event = Event::new(
-                    self.event_name(EventKind::NeedsRetry, op.name),
-                    EventData::NeedsRetry {
-                        attempt,
-                        outcome: &retry_outcome,
-                        decision: &mut decision,
-                    },
-                );
-                self.dispatch(&mut event, answered_needs_retry)
-                    .map_err(widen)?;
-                drop(event);
+                {
+                    let mut event = Event::new(
+                        self.event_name(EventKind::NeedsRetry, op.name),
+                        EventData::NeedsRetry {
+                            attempt,
+                            outcome: &retry_outcome,
+                            decision: &mut decision,
+                        },
+                    );
+                    self.dispatch(&mut event, answered_needs_retry)
+                        .map_err(widen)?;
+                }
                 let decision = match decision {
                     Some(d) => d,
                     // A pulled body cannot be pulled again.

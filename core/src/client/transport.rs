@@ -33,7 +33,8 @@ use super::HeaderList;
 use crate::protocol::parse::Response;
 pub use crate::retry::TransportFailure;
 
-/// Most response headers kept ([`RawResponse`]).
+/// Most headers a response may have: [`ResponseReader`](crate::http::ResponseReader)
+/// checks a head with httparse in a list of this many, on the stack.
 pub const MAX_RESPONSE_HEADERS: usize = 32;
 
 /// Connect and read timeouts (botocore's `connect_timeout`, `read_timeout`:
@@ -287,19 +288,18 @@ impl Range {
     fn of(self, buf: &[u8]) -> &[u8] {
         buf.get(self.start..self.end).unwrap_or(&[])
     }
-
-    fn text(self, buf: &[u8]) -> &str {
-        core::str::from_utf8(self.of(buf)).unwrap_or("")
-    }
 }
 
-/// A response as offsets into the buffer it was written to.
-#[derive(Clone, Debug, Default)]
+/// A response as offsets into the buffer it was written to: its header
+/// lines (`name: value`, as they came) and its body. A few words, whatever
+/// the number of headers: the headers stay in the buffer and are read in
+/// place ([`HeaderList::from_http_lines`]).
+#[derive(Clone, Copy, Debug, Default)]
 pub struct RawResponse {
     /// HTTP status.
     pub status: u16,
-    /// Header name and value ranges.
-    pub headers: heapless::Vec<(Range, Range), MAX_RESPONSE_HEADERS>,
+    /// The header lines: after the status line, before the blank line.
+    pub head: Range,
     /// The body's range.
     pub body: Range,
 }
@@ -307,25 +307,27 @@ pub struct RawResponse {
 impl RawResponse {
     /// The response read from `buf`, the buffer it was written to.
     pub fn view<'a>(&self, buf: &'a [u8]) -> ResponseView<'a> {
-        let mut headers = heapless::Vec::new();
-        for (n, v) in &self.headers {
-            let _ = headers.push((n.text(buf), v.text(buf)));
-        }
         ResponseView {
             status: self.status,
-            headers,
+            headers: self.headers(buf),
             body: self.body.of(buf),
         }
+    }
+
+    /// The headers, read from `buf`, the buffer the response was written to.
+    pub fn headers<'a>(&self, buf: &'a [u8]) -> HeaderList<'a> {
+        HeaderList::from_http_lines(self.head.of(buf))
     }
 }
 
 /// A response borrowed from its buffer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResponseView<'a> {
     /// HTTP status.
     pub status: u16,
-    /// Headers in the order received.
-    pub headers: heapless::Vec<(&'a str, &'a str), MAX_RESPONSE_HEADERS>,
+    /// Headers in the order received (read in place; `Debug` shows names
+    /// only).
+    pub headers: HeaderList<'a>,
     /// The body.
     pub body: &'a [u8],
 }
@@ -333,30 +335,42 @@ pub struct ResponseView<'a> {
 impl<'a> ResponseView<'a> {
     /// The first header called `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&'a str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
+        self.headers.get(name)
     }
 
     /// The response as the protocol parsers take it.
-    pub fn as_response(&self) -> Response<'_> {
+    pub fn as_response(&self) -> Response<'a> {
         Response {
             status: self.status,
-            headers: &self.headers,
+            headers: self.headers,
             body: self.body,
         }
     }
 }
 
-/// The response buffer is full, or there are more than
-/// [`MAX_RESPONSE_HEADERS`] headers.
+/// The response buffer is full, or a header cannot be written as an HTTP
+/// header line (a name that is empty or holds `:`, CR or LF; a value that
+/// holds CR or LF).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ResponseFull;
 
 /// Writes a response into a buffer as a [`RawResponse`]: for transports that
 /// decode a response themselves, canned replies and tests.
+///
+/// ```
+/// use stratus_core::client::ResponseWriter;
+/// let mut buf = [0u8; 64];
+/// let mut w = ResponseWriter::new(&mut buf, 404);
+/// w.header("x-amzn-ErrorType", "NotFound").unwrap();
+/// assert!(w.header("X-Bad", "one\r\nInjected: two").is_err());
+/// assert!(w.header("X:Bad", "1").is_err());
+/// let raw = w.body(b"{}").unwrap();
+/// let view = raw.view(&buf);
+/// assert_eq!(view.headers.len(), 1);
+/// assert_eq!(view.header("x-amzn-errortype"), Some("NotFound"));
+/// assert_eq!(view.body, b"{}");
+/// ```
 pub struct ResponseWriter<'b> {
     buf: &'b mut [u8],
     at: usize,
@@ -390,11 +404,26 @@ impl<'b> ResponseWriter<'b> {
         Ok(r)
     }
 
-    /// Adds a header.
+    /// Adds a header, as the line `name: value` (whitespace around the
+    /// value is not kept, as in HTTP).
     pub fn header(&mut self, name: &str, value: &str) -> Result<(), ResponseFull> {
-        let n = self.put(name.as_bytes())?;
-        let v = self.put(value.as_bytes())?;
-        self.raw.headers.push((n, v)).map_err(|_| ResponseFull)
+        let breaks = |b: &u8| matches!(b, b'\r' | b'\n');
+        if name.is_empty()
+            || name.bytes().any(|b| b == b':' || breaks(&b))
+            || value.bytes().any(|b| breaks(&b))
+        {
+            return Err(ResponseFull);
+        }
+        if self.raw.head.end > self.raw.head.start {
+            self.put(b"\r\n")?;
+        } else {
+            self.raw.head.start = self.at;
+        }
+        self.put(name.as_bytes())?;
+        self.put(b": ")?;
+        self.put(value.as_bytes())?;
+        self.raw.head.end = self.at;
+        Ok(())
     }
 
     /// Writes the body and finishes.

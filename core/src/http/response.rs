@@ -407,17 +407,15 @@ impl ResponseReader {
                 status: code,
                 ..RawResponse::default()
             };
+            // The header lines stay where they are: from the first name to
+            // the end of the last value.
+            if let (Some(first), Some(last)) = (parsed.headers.first(), parsed.headers.last()) {
+                raw.head = Range {
+                    start: first.name.as_ptr().addr() - base,
+                    end: last.value.as_ptr().addr() - base + last.value.len(),
+                };
+            }
             for h in parsed.headers.iter() {
-                let name = Range {
-                    start: h.name.as_ptr().addr() - base,
-                    end: h.name.as_ptr().addr() - base + h.name.len(),
-                };
-                let value = Range {
-                    start: h.value.as_ptr().addr() - base,
-                    end: h.value.as_ptr().addr() - base + h.value.len(),
-                };
-                // httparse holds at most MAX_RESPONSE_HEADERS.
-                let _ = raw.headers.push((name, value));
                 framing.see(h.name.as_bytes(), h.value);
             }
             self.response = raw;

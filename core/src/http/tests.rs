@@ -68,7 +68,7 @@ fn run(
         headers: view
             .headers
             .iter()
-            .map(|(n, v)| (String::from(*n), String::from(*v)))
+            .map(|(n, v)| (String::from(n), String::from(v)))
             .collect(),
         body: streamed,
         finished,

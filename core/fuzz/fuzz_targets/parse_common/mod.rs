@@ -272,7 +272,7 @@ pub fn run(model: &'static ServiceModel, data: &[u8], status_choice: Option<u16>
         op,
         Response {
             status,
-            headers,
+            headers: headers.into(),
             body,
         },
     );

@@ -7,14 +7,6 @@ use crate::format::number::{parse_float, parse_int, parse_special_float};
 use crate::format::timestamp::parse_any;
 use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Scalar, ScalarKind, Text};
 
-/// The first header named `name`, compared case-insensitively.
-pub(crate) fn find<'a>(headers: &'a [(&'a str, &'a str)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| *v)
-}
-
 /// Whether `name` starts with `prefix`, ignoring ASCII case; the rest of the name.
 pub(crate) fn strip_prefix_ignore_case<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
     let head = name.get(..prefix.len())?;
@@ -95,8 +87,6 @@ mod tests {
 
     #[test]
     fn scalars_and_names() {
-        let h = [("X-Foo", "1"), ("x-foo", "2")];
-        assert_eq!(find(&h, "x-FOO"), Some("1"));
         assert_eq!(strip_prefix_ignore_case("X-Meta-a", "x-meta-"), Some("a"));
         assert_eq!(strip_prefix_ignore_case("X-M", "x-meta-"), None);
         assert!(matches!(

@@ -43,7 +43,7 @@
 //! let op = MODEL.operation("Ping").unwrap();
 //! let headers = [("x-amzn-RequestId", "r-1")];
 //! let body = br#"{"__type": "com.demo#Throttled", "message": "slow down"}"#;
-//! let response = Response { status: 400, headers: &headers, body };
+//! let response = Response { status: 400, headers: (&headers).into(), body };
 //! let parser = ResponseParser::new(&MODEL, op, response);
 //! let Ok(Parsed::Error(err)) = parser.parse() else { panic!() };
 //! assert_eq!(err.code, "Throttled");
@@ -58,6 +58,7 @@ mod to_json;
 
 use core::fmt;
 
+use crate::client::HeaderList;
 use crate::format::cbor::CborReader;
 use crate::format::json::{JsonReader, TAG_OBJECT};
 use crate::format::xml::{TAG_ELEMENT, XmlReader};
@@ -78,8 +79,9 @@ pub const MAX_BODY_DEPTH: usize = 64;
 pub struct Response<'a> {
     /// The HTTP status code.
     pub status: u16,
-    /// Header `(name, value)` pairs; names compare case-insensitively.
-    pub headers: &'a [(&'a str, &'a str)],
+    /// The headers (a slice of pairs is `(&pairs).into()`); names compare
+    /// case-insensitively.
+    pub headers: HeaderList<'a>,
     /// The whole body.
     pub body: &'a [u8],
 }
@@ -275,7 +277,7 @@ impl<'a> ResponseParser<'a> {
 
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&'a str> {
-        headers::find(self.response.headers, name)
+        self.response.headers.get(name)
     }
 
     /// botocore's `RequestId`: `x-amzn-requestid`, else `x-amz-request-id`.

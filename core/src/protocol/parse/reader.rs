@@ -155,7 +155,7 @@ impl Reader for ResponseParser<'_> {
                 // botocore's prefix is the `locationName`, or nothing (every header).
                 let prefix = via.location_name.unwrap_or("");
                 let all = self.response.headers;
-                while let Some((name, value)) = all.get(*cursor) {
+                while let Some((name, value)) = all.iter().nth(*cursor) {
                     *cursor += 1;
                     if let Some(key) = headers::strip_prefix_ignore_case(name, prefix) {
                         return Ok(Some((

@@ -134,7 +134,7 @@ fn parse_with<R>(
         op,
         Response {
             status,
-            headers,
+            headers: headers.into(),
             body,
         },
     );

@@ -120,7 +120,7 @@ impl Output<'_> {
     /// #     operations: &OPS, shapes: &SHAPES,
     /// # };
     /// let op = MODEL.operation("Ping").unwrap();
-    /// let parser = ResponseParser::new(&MODEL, op, Response { status: 200, headers: &[], body: b"{}" });
+    /// let parser = ResponseParser::new(&MODEL, op, Response { status: 200, headers: Default::default(), body: b"{}" });
     /// let mut buf = [0u8; 16];
     /// let mut sink = SliceSink::new(&mut buf);
     /// parser.output().unwrap().write_json(&mut sink).unwrap();
@@ -163,7 +163,7 @@ impl Output<'_> {
     /// # };
     /// let op = MODEL.operation("Ping").unwrap();
     /// let body = br#"{"At": 1369353600.5}"#;
-    /// let parser = ResponseParser::new(&MODEL, op, Response { status: 200, headers: &[], body });
+    /// let parser = ResponseParser::new(&MODEL, op, Response { status: 200, headers: Default::default(), body });
     /// let mut buf = [0u8; 64];
     /// let mut sink = SliceSink::new(&mut buf);
     /// parser.output().unwrap().write_json_styled(&mut sink, TimestampStyle::Iso8601).unwrap();
