@@ -189,7 +189,10 @@ pub(crate) struct UrlParts<'u> {
 }
 
 pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, EndpointError> {
-    let (scheme, rest) = url.split_once("://").ok_or(EndpointError::BadUrl)?;
+    // The scheme ends at the first ':' (it holds none); a search by char
+    // links no substring searcher into a device's firmware.
+    let (scheme, rest) = url.split_once(':').ok_or(EndpointError::BadUrl)?;
+    let rest = rest.strip_prefix("//").ok_or(EndpointError::BadUrl)?;
     let scheme = if scheme.eq_ignore_ascii_case("https") {
         "https"
     } else if scheme.eq_ignore_ascii_case("http") {
@@ -197,10 +200,12 @@ pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, EndpointError> {
     } else {
         return Err(EndpointError::BadUrl);
     };
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
+    // `split_at_checked`, not `split_at`: no panic path (and its formatting
+    // code) is linked into a device's firmware for a split that cannot fail.
+    let (authority, path) = rest
+        .find('/')
+        .and_then(|i| rest.split_at_checked(i))
+        .unwrap_or((rest, ""));
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (
             h,
@@ -281,6 +286,9 @@ mod tests {
             ("kinesis.us-east-1.amazonaws.com", None, "")
         );
         assert_eq!(split_url("ftp://x"), Err(EndpointError::BadUrl));
+        assert_eq!(split_url("https:/x"), Err(EndpointError::BadUrl));
+        assert_eq!(split_url("http:x//y"), Err(EndpointError::BadUrl));
+        assert_eq!(split_url("x:https://y"), Err(EndpointError::BadUrl));
         assert_eq!(split_url("http://:80"), Err(EndpointError::BadUrl));
         assert_eq!(split_url("http://h:99999"), Err(EndpointError::BadUrl));
     }

@@ -347,7 +347,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             None => {
                 let (url_text, sig_space) = url_buf.split_at_mut(target.used);
                 let url_text: &str = core::str::from_utf8(url_text).unwrap_or("");
-                let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
+                let (host, path) = url_text
+                    .split_at_checked(target.host_len)
+                    .unwrap_or((url_text, ""));
                 let mut headers = HeaderBlock::new(header_buf);
                 // Moved in here, the serializer's header list (about 800
                 // bytes) and the endpoint's headers end before the sends

@@ -149,7 +149,9 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         )?;
         let (url_text, query_space) = url_buf.split_at_mut(target.used.min(url_buf.len()));
         let url_text = core::str::from_utf8(url_text).unwrap_or("");
-        let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
+        let (host, path) = url_text
+            .split_at_checked(target.host_len)
+            .unwrap_or((url_text, ""));
         let mut signer = self.default_signer(op, &target);
         self.emit(
             EventKind::ChooseSigner,
@@ -349,7 +351,9 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
     ) -> Result<usize, CallError<'static>> {
         let url_text = core::str::from_utf8(url_buf.get(..target.used).unwrap_or(&[]))
             .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
-        let (host, path) = url_text.split_at(target.host_len.min(url_text.len()));
+        let (host, path) = url_text
+            .split_at_checked(target.host_len)
+            .unwrap_or((url_text, ""));
         let authority = host_header(target.scheme, host, target.port);
         let mut sink = UrlSink { buf: out, at: 0 };
         for part in [target.scheme, "://", &authority, path] {
