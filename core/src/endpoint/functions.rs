@@ -88,8 +88,8 @@ pub fn is_ipv4(value: &str) -> bool {
 /// assert!(!is_ipv6_with_zone("example.com"));
 /// ```
 pub fn is_ipv6_with_zone(value: &str) -> bool {
-    let (addr, zone) = match value.find('%') {
-        Some(i) => (&value[..i], Some(&value[i + 1..])),
+    let (addr, zone) = match value.split_once('%') {
+        Some((addr, zone)) => (addr, Some(zone)),
         None => (value, None),
     };
     if let Some(zone) = zone
@@ -144,11 +144,19 @@ fn ipv6_groups(side: &str, quad_ok: bool) -> Option<usize> {
     Some(n)
 }
 
+/// Where `::` first is. (A byte search: `str::find("::")` would link core's
+/// substring searcher and its panic formatting into a device's firmware.)
+fn double_colon(s: &str) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w == b"::")
+}
+
 fn is_ipv6(addr: &str) -> bool {
-    match addr.find("::") {
+    match double_colon(addr) {
         Some(i) => {
-            let (head, tail) = (&addr[..i], &addr[i + 2..]);
-            if tail.contains("::") {
+            let (Some(head), Some(tail)) = (addr.get(..i), addr.get(i + 2..)) else {
+                return false;
+            };
+            if double_colon(tail).is_some() {
                 return false;
             }
             match (ipv6_groups(head, false), ipv6_groups(tail, true)) {
@@ -253,8 +261,10 @@ pub fn parse_url(value: &str) -> Option<UrlParts> {
     if value.bytes().any(|c| c <= b' ' || c == 0x7f) {
         return None;
     }
+    // Checked slicing throughout (`get`): the offsets come from searches, but
+    // indexing would link core's panic formatting into a device's firmware.
     let colon = value.find(':')?;
-    let scheme_text = &value[..colon];
+    let scheme_text = value.get(..colon)?;
     let scheme = if scheme_text.eq_ignore_ascii_case("https") {
         Scheme::Https
     } else if scheme_text.eq_ignore_ascii_case("http") {
@@ -263,7 +273,7 @@ pub fn parse_url(value: &str) -> Option<UrlParts> {
         return None;
     };
     let rest_start = colon + 1;
-    let rest = &value[rest_start..];
+    let rest = value.get(rest_start..)?;
     let (authority, after) = if let Some(stripped) = rest.strip_prefix("//") {
         let a0 = rest_start + 2;
         let end = stripped.find(['/', '?', '#']).unwrap_or(stripped.len());
@@ -271,18 +281,18 @@ pub fn parse_url(value: &str) -> Option<UrlParts> {
     } else {
         (rest_start..rest_start, rest_start)
     };
-    let tail = &value[after..];
+    let tail = value.get(after..)?;
     let path_end_rel = tail.find(['?', '#']).unwrap_or(tail.len());
     let fragment = tail.find('#').unwrap_or(tail.len());
-    if let Some(q) = tail[..fragment].find('?')
+    if let Some(q) = tail.get(..fragment)?.find('?')
         && q + 1 < fragment
     {
         return None; // a non-empty query
     }
-    let path_text = &tail[..path_end_rel];
+    let path_text = tail.get(..path_end_rel)?;
     // urlparse moves `;params` after the last '/' out of the path.
     let search_from = path_text.rfind('/').unwrap_or(0);
-    let path_len = match path_text[search_from..].find(';') {
+    let path_len = match path_text.get(search_from..)?.find(';') {
         Some(i) => search_from + i,
         None => path_text.len(),
     };
