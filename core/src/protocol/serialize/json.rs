@@ -54,7 +54,7 @@ pub(super) fn write_top(
     input: &dyn StructValue,
     keep: impl Fn(Location) -> bool,
 ) -> Result<(), SerializeError> {
-    let mut w = JsonWriter::new(&mut *out, JsonStyle::Python);
+    let mut w = JsonWriter::new(&mut *out as &mut dyn Sink, JsonStyle::Python);
     w.begin_object()?;
     for (i, m) in shape.members().iter().enumerate() {
         if !keep(m.location) {
@@ -71,9 +71,12 @@ pub(super) fn write_top(
 }
 
 /// Writes one value of shape `shape`.
-pub(super) fn write_value<S: Sink>(
+///
+/// One instance for every sink (`dyn`): the body and a `jsonvalue` header's
+/// base64 both write through it, so a device links the walk once.
+pub(super) fn write_value(
     cx: &Ctx<'_>,
-    w: &mut JsonWriter<S>,
+    w: &mut JsonWriter<&mut dyn Sink>,
     member: Option<&Member>,
     shape: &'static Shape,
     value: Value<'_>,
@@ -147,15 +150,15 @@ pub(super) fn write_body(
     value: Value<'_>,
 ) -> Result<Span, SerializeError> {
     let b0 = out.pos();
-    let mut w = JsonWriter::new(&mut *out, JsonStyle::Python);
+    let mut w = JsonWriter::new(&mut *out as &mut dyn Sink, JsonStyle::Python);
     write_value(cx, &mut w, None, shape, value, 0)?;
     Ok(out.since(b0))
 }
 
 /// Writes `value` as compact JSON (`jsonvalue` headers).
-pub(super) fn write_compact<S: Sink>(
+pub(super) fn write_compact(
     cx: &Ctx<'_>,
-    sink: S,
+    sink: &mut dyn Sink,
     shape: &'static Shape,
     value: Value<'_>,
 ) -> Result<(), SerializeError> {

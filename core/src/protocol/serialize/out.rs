@@ -148,9 +148,10 @@ pub(crate) fn write_timestamp<S: Sink + ?Sized>(
 /// Writes a scalar the way botocore turns it into text for URIs, query strings,
 /// headers and query-protocol bodies: `str()` of the value, booleans in lower
 /// case, floats as Python's `repr` (non-finite as `NaN` / `Infinity`), blobs in
-/// base64 and timestamps in `format` (see [`ts_format`]).
-pub(crate) fn write_scalar_text<S: Sink + ?Sized>(
-    sink: &mut S,
+/// base64 and timestamps in `format` (see [`ts_format`]). One instance for
+/// every sink (`dyn`), so a device links it once.
+pub(crate) fn write_scalar_text(
+    sink: &mut dyn Sink,
     value: Value<'_>,
     format: TimestampFormat,
     precision: Precision,
