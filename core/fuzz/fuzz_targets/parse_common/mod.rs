@@ -4,6 +4,7 @@
 //! code, a blob payload, body scalars, lists, maps, recursion) plus an
 //! exception; and a split of the fuzzer's bytes into status, headers and body.
 
+use stratus_core::client::HeaderList;
 use stratus_core::format::Sink;
 use stratus_core::format::WriteError;
 use stratus_core::model::view::FromNode;
@@ -230,25 +231,15 @@ impl<'a> FromNode<'a> for Typed<'a> {
 }
 
 /// `data` = `[op, status, header-bytes length, headers…, body…]`; headers are
-/// `name:value` lines. Parses it with `model` and walks everything.
+/// `name:value` lines, read in place by `HeaderList::from_http_lines`. Parses it with `model` and walks everything.
 pub fn run(model: &'static ServiceModel, data: &[u8], status_choice: Option<u16>) {
     let [op_byte, status_byte, header_len, rest @ ..] = data else {
         return;
     };
     let header_len = usize::from(*header_len).min(rest.len());
     let (header_bytes, body) = rest.split_at(header_len);
-    let Ok(header_text) = core::str::from_utf8(header_bytes) else {
-        return;
-    };
-    let mut slots = [("", ""); 16];
-    let mut count = 0;
-    for line in header_text.split('\n') {
-        if let (Some((n, v)), Some(slot)) = (line.split_once(':'), slots.get_mut(count)) {
-            *slot = (n, v);
-            count += 1;
-        }
-    }
-    let headers = &slots[..count];
+    // Read in place as a transport's response hands them over: any bytes.
+    let headers = HeaderList::from_http_lines(header_bytes);
     let op = &OPERATIONS[usize::from(*op_byte) % OPERATIONS.len()];
     let status = status_choice.unwrap_or(match status_byte % 6 {
         0 => 200,
@@ -272,7 +263,7 @@ pub fn run(model: &'static ServiceModel, data: &[u8], status_choice: Option<u16>
         op,
         Response {
             status,
-            headers: headers.into(),
+            headers,
             body,
         },
     );
