@@ -459,19 +459,55 @@ pub(crate) fn bare_host(host: &str) -> &str {
         .unwrap_or(host)
 }
 
+/// Whether `host` (without brackets) is an IP address rather than a name
+/// (no SNI is sent for it). A name never holds `:`.
 pub(crate) fn is_ip_literal(host: &str) -> bool {
-    host.parse::<core::net::IpAddr>().is_ok()
+    ipv4_literal(host).is_some() || host.contains(':')
+}
+
+/// A dotted-quad IPv4 literal (`core::net`'s strict form: four decimal
+/// parts of 0..=255, no leading zeros).
+///
+/// Read here rather than with `core::net::IpAddr`'s parser, which would link
+/// its IPv4 and IPv6 readers (about 1.9 KB) into a device's firmware.
+fn ipv4_literal(host: &str) -> Option<core::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = host.split('.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        let digits = part.as_bytes();
+        if digits.is_empty()
+            || digits.len() > 3
+            || (digits.len() > 1 && digits.first() == Some(&b'0'))
+            || !digits.iter().all(u8::is_ascii_digit)
+        {
+            return None;
+        }
+        let value = digits
+            .iter()
+            .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+        *octet = u8::try_from(value).ok()?;
+    }
+    parts
+        .next()
+        .is_none()
+        .then_some(core::net::Ipv4Addr::from(octets))
 }
 
 /// The address of `host`: a literal as it is, a name through DNS.
 async fn resolve(stack: Stack<'_>, host: &str) -> Result<IpAddress, TransportError> {
-    match host.parse::<core::net::IpAddr>() {
-        Ok(core::net::IpAddr::V4(v4)) => return Ok(IpAddress::Ipv4(v4)),
+    if let Some(v4) = ipv4_literal(host) {
+        return Ok(IpAddress::Ipv4(v4));
+    }
+    if host.contains(':') {
+        // An IPv6 literal (names hold no ':').
         #[cfg(feature = "ipv6")]
-        Ok(core::net::IpAddr::V6(v6)) => return Ok(IpAddress::Ipv6(v6)),
+        return host
+            .parse::<core::net::Ipv6Addr>()
+            .map(IpAddress::Ipv6)
+            .map_err(|_| TransportError::Unsupported);
         #[cfg(not(feature = "ipv6"))]
-        Ok(core::net::IpAddr::V6(_)) => return Err(TransportError::Unsupported),
-        Err(_) => {}
+        return Err(TransportError::Unsupported);
     }
     let found = stack
         .dns_query(host, DnsQueryType::A)
@@ -669,5 +705,44 @@ pub(crate) async fn attempt<C: Conn>(
             Step::Head | Step::Data(_) => {}
             Step::Done(done) => return Ok((reader.into_response(), done)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IPv4 reader agrees with `core::net` (the reference it replaces).
+    #[test]
+    fn ipv4_literals_read_as_core_net_reads_them() {
+        for host in [
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "10.200.0.1",
+            "256.0.0.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.04",
+            "1..3.4",
+            "1.2.3.4.",
+            "a.b.c.d",
+            "1.2.3.-4",
+            "+1.2.3.4",
+            "1234.1.1.1",
+            "",
+            "kinesis.eu-west-1.amazonaws.com",
+            "::1",
+        ] {
+            assert_eq!(
+                ipv4_literal(host),
+                host.parse::<core::net::Ipv4Addr>().ok(),
+                "{host}"
+            );
+        }
+        assert!(is_ip_literal("::1"));
+        assert!(is_ip_literal("192.168.1.10"));
+        assert!(!is_ip_literal("localhost"));
     }
 }
