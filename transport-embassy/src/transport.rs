@@ -460,9 +460,30 @@ pub(crate) fn bare_host(host: &str) -> &str {
 }
 
 /// Whether `host` (without brackets) is an IP address rather than a name
-/// (no SNI is sent for it). A name never holds `:`.
+/// (no SNI is sent for it).
 pub(crate) fn is_ip_literal(host: &str) -> bool {
-    ipv4_literal(host).is_some() || host.contains(':')
+    ip_literal(host).is_some()
+}
+
+/// The address `host` (without brackets) spells, if it is an IP literal
+/// rather than a name: an IPv4 dotted quad, or anything holding `:` (a name
+/// never does), which is an IPv6 address with the `ipv6` feature and
+/// [`TransportError::Unsupported`] otherwise or when malformed.
+fn ip_literal(host: &str) -> Option<Result<IpAddress, TransportError>> {
+    if let Some(v4) = ipv4_literal(host) {
+        return Some(Ok(IpAddress::Ipv4(v4)));
+    }
+    if !host.contains(':') {
+        return None;
+    }
+    #[cfg(feature = "ipv6")]
+    let v6 = host
+        .parse::<core::net::Ipv6Addr>()
+        .map(IpAddress::Ipv6)
+        .map_err(|_| TransportError::Unsupported);
+    #[cfg(not(feature = "ipv6"))]
+    let v6 = Err(TransportError::Unsupported);
+    Some(v6)
 }
 
 /// A dotted-quad IPv4 literal (`core::net`'s strict form: four decimal
@@ -496,18 +517,8 @@ fn ipv4_literal(host: &str) -> Option<core::net::Ipv4Addr> {
 
 /// The address of `host`: a literal as it is, a name through DNS.
 async fn resolve(stack: Stack<'_>, host: &str) -> Result<IpAddress, TransportError> {
-    if let Some(v4) = ipv4_literal(host) {
-        return Ok(IpAddress::Ipv4(v4));
-    }
-    if host.contains(':') {
-        // An IPv6 literal (names hold no ':').
-        #[cfg(feature = "ipv6")]
-        return host
-            .parse::<core::net::Ipv6Addr>()
-            .map(IpAddress::Ipv6)
-            .map_err(|_| TransportError::Unsupported);
-        #[cfg(not(feature = "ipv6"))]
-        return Err(TransportError::Unsupported);
+    if let Some(literal) = ip_literal(host) {
+        return literal;
     }
     let found = stack
         .dns_query(host, DnsQueryType::A)

@@ -183,9 +183,16 @@ impl<'a> HeaderList<'a> {
 
     /// `(name, value)` pairs in send order.
     pub fn iter(&self) -> HeaderIter<'a> {
+        self.iter_from(0)
+    }
+
+    /// The pairs from a [`HeaderIter::position`] on: a reader that walks the
+    /// headers across calls resumes where it stopped instead of counting
+    /// from the first again.
+    pub(crate) fn iter_from(&self, position: usize) -> HeaderIter<'a> {
         HeaderIter {
             repr: self.0,
-            at: 0,
+            at: position,
         }
     }
 
@@ -273,7 +280,15 @@ impl<'a> IntoIterator for &HeaderList<'a> {
 #[derive(Clone)]
 pub struct HeaderIter<'a> {
     repr: ListRepr<'a>,
+    /// An index into pairs, a byte offset into a block or lines.
     at: usize,
+}
+
+impl HeaderIter<'_> {
+    /// Where the next pair is, for [`HeaderList::iter_from`].
+    pub(crate) fn position(&self) -> usize {
+        self.at
+    }
 }
 
 impl<'a> Iterator for HeaderIter<'a> {

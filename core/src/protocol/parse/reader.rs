@@ -154,9 +154,9 @@ impl Reader for ResponseParser<'_> {
                 };
                 // botocore's prefix is the `locationName`, or nothing (every header).
                 let prefix = via.location_name.unwrap_or("");
-                let all = self.response.headers;
-                while let Some((name, value)) = all.iter().nth(*cursor) {
-                    *cursor += 1;
+                let mut rest = self.response.headers.iter_from(*cursor);
+                while let Some((name, value)) = rest.next() {
+                    *cursor = rest.position();
                     if let Some(key) = headers::strip_prefix_ignore_case(name, prefix) {
                         return Ok(Some((
                             Node::new(key.as_bytes(), tag::HEADER, Some(key_member), map.reader()),

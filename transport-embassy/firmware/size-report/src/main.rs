@@ -76,6 +76,26 @@ enum Variant {
     Baseline,
 }
 
+impl Variant {
+    /// The feature flags of its `cargo build`.
+    fn flags(self) -> &'static [&'static str] {
+        match self {
+            Variant::Stratus => &[],
+            Variant::FixedEndpoints => &["--no-default-features", "--features", "aws"],
+            Variant::Baseline => &["--no-default-features"],
+        }
+    }
+
+    /// The name its ELF is copied to.
+    fn elf(self) -> &'static str {
+        match self {
+            Variant::Stratus => "stratus-firmware.elf",
+            Variant::FixedEndpoints => "stratus-firmware-fixed-endpoints.elf",
+            Variant::Baseline => "stratus-firmware-baseline.elf",
+        }
+    }
+}
+
 /// Builds one variant and copies its ELF next to the binary under a name of
 /// its own, so the two builds do not overwrite each other's.
 fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf, String> {
@@ -85,38 +105,21 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
     // is read from the folder cargo starts in.
     cmd.current_dir(firmware)
         .env("CARGO_TARGET_DIR", target_dir)
-        .args(["build", "--release", "--target", TARGET]);
-    let name = match variant {
-        Variant::Stratus | Variant::FixedEndpoints => {
-            // Placeholder keys, so the calls are compiled as they would be
-            // with real ones (without keys the firmware only reports that it
-            // has none, and the optimiser drops the calls). Nothing is sent.
-            cmd.env("STRATUS_AWS_ACCESS_KEY_ID", "AKIDSIZEBUILDONLY")
-                .env(
-                    "STRATUS_AWS_SECRET_ACCESS_KEY",
-                    "placeholder-for-the-size-build",
-                )
-                .env_remove("STRATUS_AWS_SESSION_TOKEN");
-            if variant == Variant::FixedEndpoints {
-                cmd.args(["--no-default-features", "--features", "aws"]);
-                "stratus-firmware-fixed-endpoints.elf"
-            } else {
-                "stratus-firmware.elf"
-            }
-        }
-        Variant::Baseline => {
-            cmd.arg("--no-default-features");
-            "stratus-firmware-baseline.elf"
-        }
-    };
-    println!(
-        "$ (cd transport-embassy/firmware && cargo build --release --target {TARGET}{})",
-        match variant {
-            Variant::Baseline => " --no-default-features",
-            Variant::FixedEndpoints => " --no-default-features --features aws",
-            Variant::Stratus => "",
-        }
-    );
+        .args(["build", "--release", "--target", TARGET])
+        .args(variant.flags());
+    if variant != Variant::Baseline {
+        // Placeholder keys, so the calls are compiled as they would be with
+        // real ones (without keys the firmware only reports that it has
+        // none, and the optimiser drops the calls). Nothing is sent.
+        cmd.env("STRATUS_AWS_ACCESS_KEY_ID", "AKIDSIZEBUILDONLY")
+            .env(
+                "STRATUS_AWS_SECRET_ACCESS_KEY",
+                "placeholder-for-the-size-build",
+            )
+            .env_remove("STRATUS_AWS_SESSION_TOKEN");
+    }
+    let flags: String = variant.flags().iter().map(|f| format!(" {f}")).collect();
+    println!("$ (cd transport-embassy/firmware && cargo build --release --target {TARGET}{flags})");
     let status = cmd
         .status()
         .map_err(|e| format!("cannot start cargo: {e}"))?;
@@ -124,7 +127,7 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
         return Err(format!("the firmware build failed ({status})"));
     }
     let dir = target_dir.join(TARGET).join("release");
-    let copy = dir.join(name);
+    let copy = dir.join(variant.elf());
     fs::copy(dir.join(BIN), &copy).map_err(|e| format!("copying {BIN}: {e}"))?;
     Ok(copy)
 }
