@@ -259,7 +259,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         input: &dyn StructValue,
         ws: Workspace<'w>,
     ) -> Result<CallOutput<'w>, CallError<'w>> {
-        self.call_inner(operation, input, None, ws).await
+        self.call_inner(operation, input, NoStream, ws).await
     }
 
     /// Calls `operation` with its streaming payload (S3 `PutObject`'s or
@@ -291,14 +291,14 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             chunk,
             length,
         };
-        self.call_inner(operation, input, Some(stream), ws).await
+        self.call_inner(operation, input, stream, ws).await
     }
 
-    async fn call_inner<'w>(
+    async fn call_inner<'w, S: StreamSlot>(
         &self,
         operation: &str,
         input: &dyn StructValue,
-        mut stream: Option<Streaming<'_>>,
+        mut stream: S,
         ws: Workspace<'w>,
     ) -> Result<CallOutput<'w>, CallError<'w>> {
         let model = self.entry.model;
@@ -314,7 +314,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         let (target, endpoint_headers, serialized) = self.prepare(
             op,
             &params,
-            if stream.is_some() {
+            if stream.peek().is_some() {
                 Prepared::Streamed
             } else {
                 Prepared::Whole
@@ -374,7 +374,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                             signing: sig_space,
                             response: &mut *resp_buf,
                         },
-                        stream.as_mut(),
+                        &mut stream,
                     )
                     .await?;
                 match outcome {
@@ -638,14 +638,14 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     }
 
     /// The attempt loop: sign, send, parse the status, ask `needs-retry`.
-    async fn attempts<'w>(
+    async fn attempts<'w, S: StreamSlot>(
         &self,
         op: &'static Operation,
         request: &mut Request<'_>,
         base: usize,
         target: &Target,
         space: AttemptSpace<'_>,
-        mut stream: Option<&mut Streaming<'_>>,
+        stream: &mut S,
     ) -> Result<(Attempt, u32), CallError<'w>> {
         let AttemptSpace {
             signing: sig_space,
@@ -681,7 +681,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             )
             .map_err(widen)?;
             let chunks = self
-                .sign(op, request, signer, target, sig_space, stream.as_deref())
+                .sign(op, request, signer, target, sig_space, &*stream)
                 .await?;
 
             // The event in a block and no tuple matched across the send:
@@ -704,14 +704,10 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             let outcome = if let Some(raw) = replied {
                 Attempt::Response(raw)
             } else {
-                let streamed = match (stream.as_deref_mut(), chunks) {
-                    (Some(s), Some(signer)) => Some((s, signer)),
-                    (Some(_), None) => {
-                        return Err(CallError::Streaming(StreamingError::Unsigned));
-                    }
-                    (None, _) => None,
-                };
-                self.send(request, target, streamed, resp_buf).await
+                if stream.peek().is_some() && chunks.is_none() {
+                    return Err(CallError::Streaming(StreamingError::Unsigned));
+                }
+                self.send(request, target, stream, chunks, resp_buf).await
             };
 
             // Read what the retry rules need, then let handlers look.
@@ -784,7 +780,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 let decision = match decision {
                     Some(d) => d,
                     // A pulled body cannot be pulled again.
-                    None if stream.is_some() => Decision::Stop(StopReason::NotRetryable),
+                    None if stream.peek().is_some() => Decision::Stop(StopReason::NotRetryable),
                     None if skewed && !skew_retried => {
                         skew_retried = true;
                         Decision::Retry { delay_ms: 0 }
@@ -806,7 +802,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             };
             match decision {
                 // Whatever a handler said, a pulled body cannot be re-sent.
-                Decision::Retry { .. } if stream.is_some() => return Ok((outcome, attempt)),
+                Decision::Retry { .. } if stream.peek().is_some() => return Ok((outcome, attempt)),
                 Decision::Retry { delay_ms } => {
                     if delay_ms > 0 {
                         self.clock.sleep_ms(delay_ms).await;
@@ -821,14 +817,14 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     }
 
     /// Signs the attempt (or not), adding `Host` and the signature headers.
-    async fn sign<'w>(
+    async fn sign<'w, S: StreamSlot>(
         &self,
         op: &'static Operation,
         request: &mut Request<'_>,
         signer: SignerChoice,
         target: &Target,
         sig_space: &mut [u8],
-        stream: Option<&Streaming<'_>>,
+        stream: &S,
     ) -> Result<Option<ChunkSigner>, CallError<'w>> {
         let host = host_header(target.scheme, request.host, request.port);
         request
@@ -854,11 +850,11 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         });
         let unsigned_body =
             https && (op.flags.contains(OperationFlags::UNSIGNED_PAYLOAD) || (s3 && has_checksum));
-        if let Some(stream) = stream {
+        if let Some(stream) = stream.peek() {
             if !s3 {
                 return Err(CallError::Streaming(StreamingError::NotS3));
             }
-            let encoded = aws_chunked_encoded_len(stream.length, stream.chunk.len() as u64)
+            let encoded = aws_chunked_encoded_len(stream.length, stream.chunk as u64)
                 .ok_or(CallError::Streaming(StreamingError::TooLong))?;
             let mut n: heapless::String<24> = heapless::String::new();
             let _ = write!(n, "{}", stream.length);
@@ -897,7 +893,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 path,
                 query,
                 headers: &list,
-                body: if stream.is_some() {
+                body: if stream.peek().is_some() {
                     SignableBody::StreamingAwsChunked
                 } else if unsigned_body {
                     SignableBody::Unsigned
@@ -914,7 +910,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             };
             let mut keys = self.keys.borrow_mut();
             let out = sigv4::sign(&signable, &params, &mut keys).map_err(CallError::Signing)?;
-            chunk_signer = stream.map(|_| ChunkSigner::from_params(&params, &out, &mut keys));
+            chunk_signer = stream
+                .peek()
+                .map(|_| ChunkSigner::from_params(&params, &out, &mut keys));
             let mut text: heapless::String<{ sigv4::AUTHORIZATION_CAPACITY + 64 }> =
                 heapless::String::new();
             for (name, value) in out.headers() {
@@ -940,14 +938,19 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     }
 
     /// Sends the attempt: its body from memory, or streamed as signed
-    /// aws-chunked when `stream` is given.
-    async fn send(
+    /// aws-chunked when the call has a stream (and `chunks` its signer).
+    async fn send<S: StreamSlot>(
         &self,
         request: &Request<'_>,
         target: &Target,
-        stream: Option<(&mut Streaming<'_>, ChunkSigner)>,
+        stream: &mut S,
+        chunks: Option<ChunkSigner>,
         resp_buf: &mut [u8],
     ) -> Attempt {
+        let stream = match (stream.get(), chunks) {
+            (Some(s), Some(signer)) => Some((s, signer)),
+            _ => None,
+        };
         let http = HttpRequest {
             method: request.method.as_str(),
             scheme: target.scheme,
@@ -960,7 +963,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         };
         let sent = match stream {
             Some((s, signer)) => {
-                let mut body = AwsChunkedBody::new(&mut *s.body, signer, &mut *s.chunk);
+                let mut body = AwsChunkedBody::new(s.body, signer, s.chunk);
                 self.transport.send_body(&http, &mut body, resp_buf).await
             }
             None => self.transport.send(&http, resp_buf).await,
@@ -1068,6 +1071,55 @@ struct Streaming<'s> {
     body: &'s mut dyn BodySource,
     chunk: &'s mut [u8],
     length: u64,
+}
+
+/// What the signer needs of a streamed payload: its length and chunk size.
+#[derive(Clone, Copy)]
+struct StreamShape {
+    length: u64,
+    chunk: usize,
+}
+
+/// A call's streamed payload, as a type: [`NoStream`] for
+/// [`Client::call`], a [`Streaming`] for [`Client::call_streaming`]. The
+/// pipeline is generic over it, so `call`'s instance of the state machine
+/// knows it has no stream and holds none of the `aws-chunked` code (about
+/// 2 KB of flash a device that never streams does not carry).
+trait StreamSlot {
+    /// The payload, reborrowed for one send.
+    fn get(&mut self) -> Option<Streaming<'_>>;
+    /// Its length and chunk size.
+    fn peek(&self) -> Option<StreamShape>;
+}
+
+/// No streamed payload.
+struct NoStream;
+
+impl StreamSlot for NoStream {
+    #[inline(always)]
+    fn get(&mut self) -> Option<Streaming<'_>> {
+        None
+    }
+    #[inline(always)]
+    fn peek(&self) -> Option<StreamShape> {
+        None
+    }
+}
+
+impl StreamSlot for Streaming<'_> {
+    fn get(&mut self) -> Option<Streaming<'_>> {
+        Some(Streaming {
+            body: &mut *self.body,
+            chunk: &mut *self.chunk,
+            length: self.length,
+        })
+    }
+    fn peek(&self) -> Option<StreamShape> {
+        Some(StreamShape {
+            length: self.length,
+            chunk: self.chunk.len(),
+        })
+    }
 }
 
 /// Why a streamed call could not be made.
