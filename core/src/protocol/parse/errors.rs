@@ -52,8 +52,21 @@ pub struct ServiceError<'a> {
     pub model: &'static ServiceModel,
 }
 
-/// Reason phrases for the status codes services send (Python's `http.client.responses`).
-const REASONS: [(u16, &str); 40] = [
+/// Reason phrases of the 5xx codes services send (Python's
+/// `http.client.responses`): every protocol's generic error reads these.
+const SERVER_REASONS: [(u16, &str); 7] = [
+    (500, "Internal Server Error"),
+    (501, "Not Implemented"),
+    (502, "Bad Gateway"),
+    (503, "Service Unavailable"),
+    (504, "Gateway Timeout"),
+    (505, "HTTP Version Not Supported"),
+    (511, "Network Authentication Required"),
+];
+
+/// The 3xx and 4xx ones: only a `rest-xml` error without a body reads them,
+/// so a build without that protocol carries none of them.
+const OTHER_REASONS: [(u16, &str); 33] = [
     (300, "Multiple Choices"),
     (301, "Moved Permanently"),
     (302, "Found"),
@@ -87,21 +100,22 @@ const REASONS: [(u16, &str); 40] = [
     (429, "Too Many Requests"),
     (431, "Request Header Fields Too Large"),
     (451, "Unavailable For Legal Reasons"),
-    (500, "Internal Server Error"),
-    (501, "Not Implemented"),
-    (502, "Bad Gateway"),
-    (503, "Service Unavailable"),
-    (504, "Gateway Timeout"),
-    (505, "HTTP Version Not Supported"),
-    (511, "Network Authentication Required"),
 ];
 
-/// Python's reason phrase for `status`, or `""`.
-pub fn reason_phrase(status: u16) -> &'static str {
-    REASONS
+fn lookup(table: &[(u16, &'static str)], status: u16) -> &'static str {
+    table
         .iter()
         .find(|(s, _)| *s == status)
         .map_or("", |(_, r)| r)
+}
+
+/// Python's reason phrase for `status`, or `""`.
+pub fn reason_phrase(status: u16) -> &'static str {
+    if status >= 500 {
+        lookup(&SERVER_REASONS, status)
+    } else {
+        lookup(&OTHER_REASONS, status)
+    }
 }
 
 /// A body-key probe for JSON error bodies (the reader only needs the name).
@@ -182,7 +196,8 @@ pub(super) fn parse_error<'a>(
     let found = if generic {
         Found {
             code: p.status_str(),
-            message: Some(Text::new(reason_phrase(status), Escape::None)),
+            // `generic` holds only for a 5xx.
+            message: Some(Text::new(lookup(&SERVER_REASONS, status), Escape::None)),
             span: b"",
         }
     } else {
