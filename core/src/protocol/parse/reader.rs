@@ -106,7 +106,8 @@ impl Reader for ResponseParser<'_> {
     ) -> Result<Option<Node<'a>>, DecodeError> {
         match parent.tag() {
             t if t & 0xFF00_0000 == tag::TOP => self.top_member(parent, member),
-            tag::EVENT => self.event_member(parent, member),
+            // Event nodes exist only with `event-streams`.
+            tag::EVENT if cfg!(feature = "event-streams") => self.event_member(parent, member),
             t if t >= tag::FIRST_OWN => Err(DecodeError::WrongType),
             _ => self.body_reader().member(parent, member),
         }
@@ -182,7 +183,9 @@ impl Reader for ResponseParser<'_> {
                 let text = core::str::from_utf8(node.raw()).map_err(|_| DecodeError::Malformed)?;
                 headers::scalar(text, kind, self.protocol == Protocol::RestXml)
             }
-            tag::EVENT_HEADER => self.event_header_scalar(node, kind),
+            tag::EVENT_HEADER if cfg!(feature = "event-streams") => {
+                self.event_header_scalar(node, kind)
+            }
             tag::STATUS => {
                 let text = self.status_str();
                 headers::scalar(text, kind, false)
