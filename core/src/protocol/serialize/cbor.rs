@@ -7,13 +7,13 @@ use crate::format::cbor::CborWriter;
 use crate::model::{Shape, ShapeKind, StructValue, Value};
 
 use super::out::Out;
-use super::{BodyRef, Ctx, MAX_DEPTH, Parts, SerializeError, top_member, wire_name};
+use super::{BodyRef, Ctx, Fault, MAX_DEPTH, Parts, top_member, wire_name};
 
 pub(super) fn serialize<'b>(
     cx: &mut Ctx<'_>,
     input: &dyn StructValue,
     out: &mut Out<'b>,
-) -> Result<Parts<'b>, SerializeError> {
+) -> Result<Parts<'b>, Fault> {
     let t0 = out.pos();
     out.write_str("/service/")?;
     out.write_str(cx.model.metadata.target_prefix.unwrap_or(""))?;
@@ -67,9 +67,9 @@ fn value<S: Sink>(
     shape: &'static Shape,
     v: Value<'_>,
     depth: usize,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     if depth > MAX_DEPTH {
-        return Err(SerializeError::TooDeep);
+        return Err(Fault::TooDeep);
     }
     match (v, &shape.kind) {
         (Value::Struct(sv), ShapeKind::Structure { members, .. }) => {
@@ -116,7 +116,7 @@ fn value<S: Sink>(
             nanos: 0,
         })?,
         (Value::Struct(_) | Value::List(_) | Value::Map(_), _) => {
-            return Err(SerializeError::WrongKind(shape.name));
+            return Err(Fault::WrongKind(shape.name));
         }
     }
     Ok(())

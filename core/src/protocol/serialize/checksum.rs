@@ -27,7 +27,7 @@ use crate::model::{
     ChecksumAlgorithm, Operation, OperationFlags, ServiceModel, StructValue, Value,
 };
 
-use super::SerializeError;
+use super::Fault;
 
 /// botocore's `request_checksum_calculation` setting.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -83,7 +83,7 @@ pub(crate) fn resolve(
     op: &'static Operation,
     input: &dyn StructValue,
     calculation: RequestChecksumCalculation,
-) -> Result<Option<Plan>, SerializeError> {
+) -> Result<Option<Plan>, Fault> {
     let trait_ = op.http_checksum();
     let required = op.flags.contains(OperationFlags::HTTP_CHECKSUM_REQUIRED)
         || trait_.is_some_and(|t| t.request_checksum_required);
@@ -94,12 +94,12 @@ pub(crate) fn resolve(
         && let Some(v) = input.member(i)
     {
         let Value::Str(name) = v else {
-            return Err(SerializeError::UnsupportedChecksum);
+            return Err(Fault::UnsupportedChecksum);
         };
         let (_, algorithm, _) = SUPPORTED
             .iter()
             .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
-            .ok_or(SerializeError::UnsupportedChecksum)?;
+            .ok_or(Fault::UnsupportedChecksum)?;
         return Ok(Some(plan_for(*algorithm, None)));
     }
     let has_member = trait_.is_some_and(|t| t.request_algorithm_member.is_some());
@@ -115,7 +115,7 @@ pub(crate) fn digest<'o>(
     algorithm: ChecksumAlgorithm,
     body: &[u8],
     out: &'o mut [u8; 64],
-) -> Result<&'o [u8], SerializeError> {
+) -> Result<&'o [u8], Fault> {
     let n = match algorithm {
         ChecksumAlgorithm::Crc32 => copy(out, &crate::crc32::crc32(body).to_be_bytes()),
         #[cfg(feature = "checksums")]
@@ -125,11 +125,9 @@ pub(crate) fn digest<'o>(
         ChecksumAlgorithm::Sha512 => copy(out, &Sha512::digest(body)),
         #[cfg(not(feature = "checksums"))]
         a @ (ChecksumAlgorithm::Sha1 | ChecksumAlgorithm::Sha512) => {
-            return Err(SerializeError::Disabled(
-                crate::features::Disabled::Checksum(a),
-            ));
+            return Err(Fault::Disabled(crate::features::Disabled::Checksum(a)));
         }
-        _ => return Err(SerializeError::UnsupportedChecksum),
+        _ => return Err(Fault::UnsupportedChecksum),
     };
     Ok(out.get(..n).unwrap_or(&[]))
 }
@@ -148,7 +146,7 @@ pub(crate) fn write_value<S: Sink + ?Sized>(
     sink: &mut S,
     algorithm: ChecksumAlgorithm,
     body: &[u8],
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let mut raw = [0u8; 64];
     let d = digest(algorithm, body, &mut raw)?;
     Ok(write_base64(sink, d)?)
@@ -168,8 +166,8 @@ pub fn checksum_base64<'b>(
     algorithm: ChecksumAlgorithm,
     body: &[u8],
     buf: &'b mut [u8; 88],
-) -> Result<&'b str, SerializeError> {
+) -> Result<&'b str, super::SerializeError> {
     let mut sink = SliceSink::new(buf);
     write_value(&mut sink, algorithm, body)?;
-    core::str::from_utf8(sink.into_written()).map_err(|_| SerializeError::Unrepresentable)
+    core::str::from_utf8(sink.into_written()).map_err(|_| Fault::Unrepresentable.into())
 }

@@ -27,7 +27,7 @@
 use crate::model::{Encoding, MemberFlags, Operation, ServiceModel, Shape, ShapeFlags};
 
 #[cfg(feature = "alloc")]
-use super::{BodyRef, Ctx, SerializeError, out::Out};
+use super::{BodyRef, Ctx, Fault, out::Out};
 
 /// botocore's default `request_min_compression_size_bytes`.
 pub const DEFAULT_MIN_COMPRESSION_SIZE: usize = 10240;
@@ -202,7 +202,7 @@ pub(crate) fn apply<'b>(
     cfg: CompressionConfig,
     body: BodyRef<'b>,
     out: &mut Out<'_>,
-) -> Result<BodyRef<'b>, SerializeError> {
+) -> Result<BodyRef<'b>, Fault> {
     let len = match body {
         BodyRef::Empty => 0,
         BodyRef::Written(s) => s.len(),
@@ -220,8 +220,8 @@ pub(crate) fn apply<'b>(
             BodyRef::Payload(p) => p,
         };
         gzip_into(bytes, free).map_err(|e| match e {
-            GzipError::OutputFull => SerializeError::BufferFull,
-            GzipError::Encoder => SerializeError::CompressionFailed,
+            GzipError::OutputFull => Fault::BufferFull,
+            GzipError::Encoder => Fault::CompressionFailed,
         })?
     };
     out.advance(n)?;
@@ -232,7 +232,7 @@ pub(crate) fn apply<'b>(
 
 /// `Content-Encoding: gzip`, or `<existing>,gzip` (botocore's `_set_compression_header`).
 #[cfg(feature = "alloc")]
-fn set_encoding_header(cx: &mut Ctx<'_>, out: &mut Out<'_>) -> Result<(), SerializeError> {
+fn set_encoding_header(cx: &mut Ctx<'_>, out: &mut Out<'_>) -> Result<(), Fault> {
     use crate::format::Sink;
     const NAME: &str = "Content-Encoding";
     let existing = {
@@ -249,9 +249,7 @@ fn set_encoding_header(cx: &mut Ctx<'_>, out: &mut Out<'_>) -> Result<(), Serial
     {
         let (written, free) = out.split();
         let old = old.of(written);
-        let slot = free
-            .get_mut(..old.len())
-            .ok_or(SerializeError::BufferFull)?;
+        let slot = free.get_mut(..old.len()).ok_or(Fault::BufferFull)?;
         slot.copy_from_slice(old);
     }
     out.advance(old.len())?;

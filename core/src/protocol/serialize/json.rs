@@ -6,7 +6,7 @@ use crate::format::json::{JsonStyle, JsonWriter};
 use crate::model::{Location, Member, Shape, ShapeKind, StructValue, TimestampFormat, Value};
 
 use super::out::{Out, Span, timestamp_text, ts_format};
-use super::{BodyRef, Ctx, MAX_DEPTH, Parts, SerializeError, top_member, wire_name};
+use super::{BodyRef, Ctx, Fault, MAX_DEPTH, Parts, top_member, wire_name};
 
 /// `json` protocol: `POST /` (or the model's URI), `X-Amz-Target`, a JSON body
 /// (`{}` when there is no input).
@@ -14,7 +14,7 @@ pub(super) fn serialize_rpc<'b>(
     cx: &mut Ctx<'_>,
     input: &dyn StructValue,
     out: &mut Out<'b>,
-) -> Result<Parts<'b>, SerializeError> {
+) -> Result<Parts<'b>, Fault> {
     let t0 = out.pos();
     out.write_str(cx.op.request_uri)?;
     let target = out.since(t0);
@@ -53,7 +53,7 @@ pub(super) fn write_top(
     shape: &'static Shape,
     input: &dyn StructValue,
     keep: impl Fn(Location) -> bool,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let mut w = JsonWriter::new(&mut *out as &mut dyn Sink, JsonStyle::Python);
     w.begin_object()?;
     for (i, m) in shape.members().iter().enumerate() {
@@ -81,9 +81,9 @@ pub(super) fn write_value(
     shape: &'static Shape,
     value: Value<'_>,
     depth: usize,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     if depth > MAX_DEPTH {
-        return Err(SerializeError::TooDeep);
+        return Err(Fault::TooDeep);
     }
     match (value, &shape.kind) {
         (Value::Document(doc), _) => w.document(doc)?,
@@ -136,7 +136,7 @@ pub(super) fn write_value(
             }
         }
         (Value::Struct(_) | Value::List(_) | Value::Map(_), _) => {
-            return Err(SerializeError::WrongKind(shape.name));
+            return Err(Fault::WrongKind(shape.name));
         }
     }
     Ok(())
@@ -148,7 +148,7 @@ pub(super) fn write_body(
     out: &mut Out<'_>,
     shape: &'static Shape,
     value: Value<'_>,
-) -> Result<Span, SerializeError> {
+) -> Result<Span, Fault> {
     let b0 = out.pos();
     let mut w = JsonWriter::new(&mut *out as &mut dyn Sink, JsonStyle::Python);
     write_value(cx, &mut w, None, shape, value, 0)?;
@@ -161,7 +161,7 @@ pub(super) fn write_compact(
     sink: &mut dyn Sink,
     shape: &'static Shape,
     value: Value<'_>,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let mut w = JsonWriter::new(sink, JsonStyle::Compact);
     write_value(cx, &mut w, None, shape, value, 0)
 }

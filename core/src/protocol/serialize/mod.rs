@@ -79,10 +79,57 @@ pub enum SerializeError {
 
 impl From<WriteError> for SerializeError {
     fn from(e: WriteError) -> Self {
+        Fault::from(e).into()
+    }
+}
+
+/// A protocol serializer's failure: a [`SerializeError`] other than
+/// `Invalid`. Validation runs before the serializers, so they never fail
+/// that way; without its ~100-byte member path each `?` in them moves a
+/// few bytes instead of the whole error.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Fault {
+    BufferFull,
+    Unrepresentable,
+    NotAScalar,
+    WrongKind(&'static str),
+    MissingUriLabel(&'static str),
+    InvalidHostLabel(&'static str),
+    TooDeep,
+    TooManyHeaders,
+    BadModel,
+    UnsupportedChecksum,
+    /// Only the `alloc` build compresses.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    CompressionFailed,
+    Disabled(crate::features::Disabled),
+}
+
+impl From<WriteError> for Fault {
+    fn from(e: WriteError) -> Self {
         match e {
-            WriteError::Full => SerializeError::BufferFull,
-            WriteError::Fmt | WriteError::Unrepresentable => SerializeError::Unrepresentable,
-            WriteError::FloatDisabled => SerializeError::Disabled(crate::features::Disabled::Float),
+            WriteError::Full => Fault::BufferFull,
+            WriteError::Fmt | WriteError::Unrepresentable => Fault::Unrepresentable,
+            WriteError::FloatDisabled => Fault::Disabled(crate::features::Disabled::Float),
+        }
+    }
+}
+
+impl From<Fault> for SerializeError {
+    fn from(f: Fault) -> Self {
+        match f {
+            Fault::BufferFull => SerializeError::BufferFull,
+            Fault::Unrepresentable => SerializeError::Unrepresentable,
+            Fault::NotAScalar => SerializeError::NotAScalar,
+            Fault::WrongKind(m) => SerializeError::WrongKind(m),
+            Fault::MissingUriLabel(m) => SerializeError::MissingUriLabel(m),
+            Fault::InvalidHostLabel(m) => SerializeError::InvalidHostLabel(m),
+            Fault::TooDeep => SerializeError::TooDeep,
+            Fault::TooManyHeaders => SerializeError::TooManyHeaders,
+            Fault::BadModel => SerializeError::BadModel,
+            Fault::UnsupportedChecksum => SerializeError::UnsupportedChecksum,
+            Fault::CompressionFailed => SerializeError::CompressionFailed,
+            Fault::Disabled(d) => SerializeError::Disabled(d),
         }
     }
 }
@@ -311,8 +358,8 @@ pub(crate) struct Ctx<'o> {
 
 impl Ctx<'_> {
     /// The shape a member targets.
-    pub(crate) fn target(&self, m: &Member) -> Result<&'static Shape, SerializeError> {
-        self.model.shape(m.target).ok_or(SerializeError::BadModel)
+    pub(crate) fn target(&self, m: &Member) -> Result<&'static Shape, Fault> {
+        self.model.shape(m.target).ok_or(Fault::BadModel)
     }
 
     /// Adds a header whose name and value are written into `out`.
@@ -320,8 +367,8 @@ impl Ctx<'_> {
         &mut self,
         out: &mut out::Out<'_>,
         name: &str,
-        value: impl FnOnce(&mut out::Out<'_>) -> Result<(), SerializeError>,
-    ) -> Result<(), SerializeError> {
+        value: impl FnOnce(&mut out::Out<'_>) -> Result<(), Fault>,
+    ) -> Result<(), Fault> {
         use crate::format::Sink;
         let n0 = out.pos();
         out.write_str(name)?;
@@ -331,7 +378,7 @@ impl Ctx<'_> {
         let value_span = out.since(v0);
         self.headers
             .push((name_span, value_span))
-            .map_err(|_| SerializeError::TooManyHeaders)
+            .map_err(|_| Fault::TooManyHeaders)
     }
 
     /// Whether a header named `name` was added (case-insensitive).
@@ -421,6 +468,19 @@ pub fn serialize<'b>(
         crate::protocol::validate::validate(service, shape, &filled)
             .map_err(SerializeError::Invalid)?;
     }
+    Ok(build(service, op, input, opts, token, buf)?)
+}
+
+/// [`serialize`] after validation: the protocol's serializer, the host
+/// prefix, compression and the flexible checksum.
+fn build<'b>(
+    service: &'static ServiceModel,
+    op: &'static Operation,
+    input: &'b dyn StructValue,
+    opts: &SerializeOptions<'_>,
+    token: Option<&str>,
+    buf: &'b mut [u8],
+) -> Result<SerializedRequest<'b>, Fault> {
     let mut out = out::Out::new(buf);
     let mut cx = Ctx {
         model: service,
@@ -445,9 +505,7 @@ pub fn serialize<'b>(
             cbor::serialize(&mut cx, input, &mut out)?
         }
         p => {
-            return Err(SerializeError::Disabled(
-                crate::features::Disabled::Protocol(p),
-            ));
+            return Err(Fault::Disabled(crate::features::Disabled::Protocol(p)));
         }
     };
     let host_prefix = rest::host_prefix(&mut cx, input, &mut out)?;
@@ -481,7 +539,7 @@ fn add_checksum(
     calculation: RequestChecksumCalculation,
     body: BodyRef<'_>,
     out: &mut out::Out<'_>,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let prefix = checksum::CHECKSUM_HEADER_PREFIX.as_bytes();
     let buf = out.written();
     let has_checksum = cx.headers.iter().any(|(n, _)| {

@@ -8,7 +8,7 @@ use crate::format::timestamp::{Precision, write_epoch, write_iso8601, write_rfc8
 use crate::format::{Sink, WriteError};
 use crate::model::{Member, Shape, TimestampFormat, Value};
 
-use super::SerializeError;
+use super::Fault;
 
 /// A byte range of the request buffer.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -155,7 +155,7 @@ pub(crate) fn write_scalar_text(
     value: Value<'_>,
     format: TimestampFormat,
     precision: Precision,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     match value {
         Value::Str(s) | Value::Document(s) => sink.write_str(s)?,
         Value::Int(n) => write_int(sink, n)?,
@@ -167,7 +167,7 @@ pub(crate) fn write_scalar_text(
         Value::Blob(b) => write_base64(sink, b)?,
         Value::Timestamp(t) => write_timestamp(sink, t, format, precision)?,
         Value::Struct(_) | Value::List(_) | Value::Map(_) => {
-            return Err(SerializeError::NotAScalar);
+            return Err(Fault::NotAScalar);
         }
     }
     Ok(())
@@ -193,8 +193,8 @@ pub(crate) fn timestamp_text(
     t: crate::time::Timestamp,
     format: TimestampFormat,
     precision: Precision,
-) -> Result<&str, SerializeError> {
+) -> Result<&str, Fault> {
     let mut sink = crate::format::SliceSink::new(buf);
     write_timestamp(&mut sink, t, format, precision)?;
-    core::str::from_utf8(sink.into_written()).map_err(|_| SerializeError::Unrepresentable)
+    core::str::from_utf8(sink.into_written()).map_err(|_| Fault::Unrepresentable)
 }

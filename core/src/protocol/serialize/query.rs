@@ -10,7 +10,7 @@ use crate::format::Sink;
 use crate::model::{Member, Protocol, Shape, ShapeKind, StructValue, TimestampFormat, Value};
 
 use super::out::{Out, PercentEncode, ts_format, write_scalar_text};
-use super::{BodyRef, Ctx, MAX_DEPTH, Parts, SerializeError, is_flattened, top_member};
+use super::{BodyRef, Ctx, Fault, MAX_DEPTH, Parts, is_flattened, top_member};
 
 /// Longest dotted key built while flattening.
 const MAX_KEY: usize = 512;
@@ -21,7 +21,7 @@ pub(super) fn serialize<'b>(
     cx: &mut Ctx<'_>,
     input: &dyn StructValue,
     out: &mut Out<'b>,
-) -> Result<Parts<'b>, SerializeError> {
+) -> Result<Parts<'b>, Fault> {
     let t0 = out.pos();
     out.write_str(cx.op.request_uri)?;
     let target = out.since(t0);
@@ -67,8 +67,8 @@ struct Q<'c, 'o> {
     ec2: bool,
 }
 
-fn too_long<T>(_: T) -> SerializeError {
-    SerializeError::Unrepresentable
+fn too_long<T>(_: T) -> Fault {
+    Fault::Unrepresentable
 }
 
 impl Q<'_, '_> {
@@ -89,7 +89,7 @@ impl Q<'_, '_> {
     }
 
     /// Appends `.name` (or `name` at the top) to `key`.
-    fn push_name(&self, key: &mut Key, name: NameRef) -> Result<(), SerializeError> {
+    fn push_name(&self, key: &mut Key, name: NameRef) -> Result<(), Fault> {
         if !key.is_empty() {
             key.push('.').map_err(too_long)?;
         }
@@ -114,7 +114,7 @@ impl Q<'_, '_> {
         v: Value<'_>,
         m: Option<&Member>,
         t: &Shape,
-    ) -> Result<(), SerializeError> {
+    ) -> Result<(), Fault> {
         out.write_str("&")?;
         PercentEncode {
             inner: &mut *out,
@@ -138,9 +138,9 @@ impl Q<'_, '_> {
         t: &'static Shape,
         v: Value<'_>,
         depth: usize,
-    ) -> Result<(), SerializeError> {
+    ) -> Result<(), Fault> {
         if depth > MAX_DEPTH {
-            return Err(SerializeError::TooDeep);
+            return Err(Fault::TooDeep);
         }
         let base = key.len();
         match (v, &t.kind) {
@@ -208,7 +208,7 @@ impl Q<'_, '_> {
                 key.truncate(base);
             }
             (Value::Struct(_) | Value::List(_) | Value::Map(_), _) => {
-                return Err(SerializeError::WrongKind(t.name));
+                return Err(Fault::WrongKind(t.name));
             }
             (scalar, _) => self.pair(out, key, scalar, member, t)?,
         }

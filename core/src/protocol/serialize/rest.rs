@@ -11,13 +11,13 @@ use crate::model::{
 };
 
 use super::out::{Out, PercentEncode, Span, ts_format, write_scalar_text};
-use super::{BodyRef, Ctx, Parts, SerializeError, json, top_member, wire_name, xml};
+use super::{BodyRef, Ctx, Fault, Parts, json, top_member, wire_name, xml};
 
 pub(super) fn serialize<'b>(
     cx: &mut Ctx<'_>,
     input: &'b dyn StructValue,
     out: &mut Out<'b>,
-) -> Result<Parts<'b>, SerializeError> {
+) -> Result<Parts<'b>, Fault> {
     let Some(shape) = cx.model.input_of(cx.op) else {
         let t0 = out.pos();
         out.write_str(cx.op.request_uri)?;
@@ -58,12 +58,12 @@ fn render_uri(
     shape: &'static Shape,
     input: &dyn StructValue,
     out: &mut Out<'_>,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let mut rest = cx.op.request_uri;
     while let Some(open) = rest.find('{') {
         out.write_str(rest.get(..open).unwrap_or(""))?;
         let after = rest.get(open + 1..).unwrap_or("");
-        let close = after.find('}').ok_or(SerializeError::BadModel)?;
+        let close = after.find('}').ok_or(Fault::BadModel)?;
         let label = after.get(..close).unwrap_or("");
         rest = after.get(close + 1..).unwrap_or("");
         let (name, greedy) = match label.strip_suffix('+') {
@@ -75,8 +75,8 @@ fn render_uri(
             .iter()
             .enumerate()
             .find(|(_, m)| m.location == Location::Uri && m.wire_name() == name)
-            .ok_or(SerializeError::BadModel)?;
-        let v = top_member(input, i, m, cx.token).ok_or(SerializeError::MissingUriLabel(m.name))?;
+            .ok_or(Fault::BadModel)?;
+        let v = top_member(input, i, m, cx.token).ok_or(Fault::MissingUriLabel(m.name))?;
         let t = cx.target(m)?;
         let mut enc = PercentEncode {
             inner: out,
@@ -94,8 +94,8 @@ fn query_pair(
     out: &mut Out<'_>,
     first: &mut bool,
     key: &str,
-    value: impl FnOnce(&mut PercentEncode<'_, Out<'_>>) -> Result<(), SerializeError>,
-) -> Result<(), SerializeError> {
+    value: impl FnOnce(&mut PercentEncode<'_, Out<'_>>) -> Result<(), Fault>,
+) -> Result<(), Fault> {
     out.write_str(if *first { "?" } else { "&" })?;
     *first = false;
     PercentEncode {
@@ -116,7 +116,7 @@ fn write_query(
     shape: &'static Shape,
     input: &dyn StructValue,
     out: &mut Out<'_>,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let mut first = !cx.op.request_uri.contains('?');
     let prec = cx.precision;
     for (i, m) in shape.members().iter().enumerate() {
@@ -235,7 +235,7 @@ fn header_value(
     t: &'static Shape,
     v: Value<'_>,
     out: &mut Out<'_>,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let m_flags = m.map_or(MemberFlags::EMPTY, |m| m.flags);
     match (v, &t.kind) {
         (Value::List(lv), ShapeKind::List { member }) => {
@@ -291,7 +291,7 @@ fn write_headers(
     shape: &'static Shape,
     input: &dyn StructValue,
     out: &mut Out<'_>,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     for (i, m) in shape.members().iter().enumerate() {
         let Some(v) = top_member(input, i, m, cx.token) else {
             continue;
@@ -315,7 +315,7 @@ fn write_headers(
             }
             Location::Headers => {
                 let Value::Map(mv) = v else {
-                    return Err(SerializeError::WrongKind(m.name));
+                    return Err(Fault::WrongKind(m.name));
                 };
                 for j in 0..mv.len() {
                     let Some((k, e)) = mv.entry(j) else { continue };
@@ -341,10 +341,10 @@ fn write_headers(
     Ok(())
 }
 
-fn push(cx: &mut Ctx<'_>, name: Span, value: Span) -> Result<(), SerializeError> {
+fn push(cx: &mut Ctx<'_>, name: Span, value: Span) -> Result<(), Fault> {
     cx.headers
         .push((name, value))
-        .map_err(|_| SerializeError::TooManyHeaders)
+        .map_err(|_| Fault::TooManyHeaders)
 }
 
 /// The body: a blob / string payload borrowed from the input; a structure
@@ -355,7 +355,7 @@ fn write_payload<'b>(
     shape: &'static Shape,
     input: &'b dyn StructValue,
     out: &mut Out<'b>,
-) -> Result<(BodyRef<'b>, bool), SerializeError> {
+) -> Result<(BodyRef<'b>, bool), Fault> {
     // Without `proto-rest-xml` only rest-json reaches here (the caller checked),
     // and the XML writer is not linked.
     let json = !cfg!(feature = "proto-rest-xml") || cx.protocol == Protocol::RestJson;
@@ -372,7 +372,7 @@ fn write_payload<'b>(
             let body = match value {
                 Some(Value::Blob(b)) => BodyRef::Payload(b),
                 Some(Value::Str(s)) => BodyRef::Payload(s.as_bytes()),
-                Some(_) => return Err(SerializeError::WrongKind(pm.name)),
+                Some(_) => return Err(Fault::WrongKind(pm.name)),
                 None => BodyRef::Empty,
             };
             return Ok((body, true));
@@ -441,7 +441,7 @@ pub(super) fn host_prefix(
     cx: &mut Ctx<'_>,
     input: &dyn StructValue,
     out: &mut Out<'_>,
-) -> Result<Option<Span>, SerializeError> {
+) -> Result<Option<Span>, Fault> {
     let Some(template) = cx.op.host_prefix else {
         return Ok(None);
     };
@@ -451,16 +451,14 @@ pub(super) fn host_prefix(
     while let Some(open) = rest.find('{') {
         out.write_str(rest.get(..open).unwrap_or(""))?;
         let after = rest.get(open + 1..).unwrap_or("");
-        let close = after.find('}').ok_or(SerializeError::BadModel)?;
+        let close = after.find('}').ok_or(Fault::BadModel)?;
         let name = after.get(..close).unwrap_or("");
         rest = after.get(close + 1..).unwrap_or("");
-        let (i, m) = shape
-            .and_then(|s| s.member(name))
-            .ok_or(SerializeError::BadModel)?;
+        let (i, m) = shape.and_then(|s| s.member(name)).ok_or(Fault::BadModel)?;
         let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
         match top_member(input, i, m, cx.token) {
             Some(Value::Str(s)) if !s.is_empty() && s.chars().all(ok_char) => out.write_str(s)?,
-            _ => return Err(SerializeError::InvalidHostLabel(m.name)),
+            _ => return Err(Fault::InvalidHostLabel(m.name)),
         }
     }
     out.write_str(rest)?;

@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 use super::out::{Out, Span, timestamp_text, ts_format, write_scalar_text};
-use super::{Ctx, MAX_DEPTH, SerializeError, is_flattened, top_member, wire_name};
+use super::{Ctx, Fault, MAX_DEPTH, is_flattened, top_member, wire_name};
 
 /// Writes the root element `name` for `value` of `shape`. With `top` set, the
 /// value is the operation input: only body members are written and unset
@@ -24,7 +24,7 @@ pub(super) fn write_root(
     shape: &'static Shape,
     value: Value<'_>,
     top: Option<Option<&str>>,
-) -> Result<Span, SerializeError> {
+) -> Result<Span, Fault> {
     let b0 = out.pos();
     let mut w = XmlWriter::new(&mut *out);
     let ns = ns.or(shape.xml.and_then(|x| x.namespace.as_ref()));
@@ -37,7 +37,7 @@ pub(super) fn write_root(
     Ok(out.since(b0))
 }
 
-fn add_ns<S: Sink>(w: &mut XmlWriter<S>, ns: Option<&XmlNamespace>) -> Result<(), SerializeError> {
+fn add_ns<S: Sink>(w: &mut XmlWriter<S>, ns: Option<&XmlNamespace>) -> Result<(), Fault> {
     if let Some(ns) = ns {
         match ns.prefix {
             Some(p) if !p.is_empty() => {
@@ -45,8 +45,8 @@ fn add_ns<S: Sink>(w: &mut XmlWriter<S>, ns: Option<&XmlNamespace>) -> Result<()
                 let mut s = SliceSink::new(&mut buf);
                 s.write_str("xmlns:")?;
                 s.write_str(p)?;
-                let name = core::str::from_utf8(s.into_written())
-                    .map_err(|_| SerializeError::Unrepresentable)?;
+                let name =
+                    core::str::from_utf8(s.into_written()).map_err(|_| Fault::Unrepresentable)?;
                 w.attr(name, ns.uri)?;
             }
             _ => w.attr("xmlns", ns.uri)?,
@@ -72,7 +72,7 @@ fn write_struct<S: Sink>(
     token: Option<&str>,
     top: bool,
     depth: usize,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     let get = |i: usize, m: &Member| {
         if top {
             top_member(sv, i, m, token)
@@ -93,8 +93,8 @@ fn write_struct<S: Sink>(
             let mut s = SliceSink::new(&mut buf);
             let format = ts_format(Some(m), t, TimestampFormat::Iso8601);
             write_scalar_text(&mut s, v, format, cx.precision)?;
-            let text = core::str::from_utf8(s.into_written())
-                .map_err(|_| SerializeError::Unrepresentable)?;
+            let text =
+                core::str::from_utf8(s.into_written()).map_err(|_| Fault::Unrepresentable)?;
             w.attr(wire_name(m, t), text)?;
         }
     }
@@ -130,9 +130,9 @@ fn write_elem<S: Sink>(
     shape: &'static Shape,
     value: Value<'_>,
     depth: usize,
-) -> Result<(), SerializeError> {
+) -> Result<(), Fault> {
     if depth > MAX_DEPTH {
-        return Err(SerializeError::TooDeep);
+        return Err(Fault::TooDeep);
     }
     let flattened = match member {
         Some(m) => is_flattened(m, shape),
@@ -205,9 +205,7 @@ fn write_elem<S: Sink>(
             }
             Ok(())
         }
-        (Value::Struct(_) | Value::List(_) | Value::Map(_), _) => {
-            Err(SerializeError::WrongKind(shape.name))
-        }
+        (Value::Struct(_) | Value::List(_) | Value::Map(_), _) => Err(Fault::WrongKind(shape.name)),
         (scalar, _) => {
             w.start(name)?;
             add_ns(w, ns)?;
