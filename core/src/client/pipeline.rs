@@ -825,7 +825,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         target: &Target,
         sig_space: &mut [u8],
         stream: &S,
-    ) -> Result<Option<ChunkSigner>, CallError<'w>> {
+    ) -> Result<Option<S::Signer>, CallError<'w>> {
         let host = host_header(target.scheme, request.host, request.port);
         request
             .headers
@@ -910,9 +910,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             };
             let mut keys = self.keys.borrow_mut();
             let out = sigv4::sign(&signable, &params, &mut keys).map_err(CallError::Signing)?;
-            chunk_signer = stream
-                .peek()
-                .map(|_| ChunkSigner::from_params(&params, &out, &mut keys));
+            chunk_signer = S::chunk_signer(&params, &out, &mut keys);
             let mut text: heapless::String<{ sigv4::AUTHORIZATION_CAPACITY + 64 }> =
                 heapless::String::new();
             for (name, value) in out.headers() {
@@ -944,13 +942,10 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         request: &Request<'_>,
         target: &Target,
         stream: &mut S,
-        chunks: Option<ChunkSigner>,
+        chunks: Option<S::Signer>,
         resp_buf: &mut [u8],
     ) -> Attempt {
-        let stream = match (stream.get(), chunks) {
-            (Some(s), Some(signer)) => Some((s, signer)),
-            _ => None,
-        };
+        let streamed = stream.peek().is_some() && chunks.is_some();
         let http = HttpRequest {
             method: request.method.as_str(),
             scheme: target.scheme,
@@ -958,15 +953,16 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             port: request.port,
             target: request.target,
             headers: HeaderList::from(&request.headers),
-            body: if stream.is_some() { &[] } else { request.body },
+            body: if streamed { &[] } else { request.body },
             timeouts: self.config.timeouts,
         };
-        let sent = match stream {
-            Some((s, signer)) => {
+        let sent = match (stream.get(), chunks) {
+            (Some(s), Some(signer)) => {
+                let signer = S::into_chunk_signer(signer);
                 let mut body = AwsChunkedBody::new(s.body, signer, s.chunk);
                 self.transport.send_body(&http, &mut body, resp_buf).await
             }
-            None => self.transport.send(&http, resp_buf).await,
+            _ => self.transport.send(&http, resp_buf).await,
         };
         match sent {
             Ok(raw) => Attempt::Response(raw),
@@ -1086,16 +1082,39 @@ struct StreamShape {
 /// knows it has no stream and holds none of the `aws-chunked` code (about
 /// 2 KB of flash a device that never streams does not carry).
 trait StreamSlot {
+    /// What signs the chunks: a [`ChunkSigner`], or nothing (an empty type,
+    /// so `call`'s future keeps no room for one).
+    type Signer;
     /// The payload, reborrowed for one send.
     fn get(&mut self) -> Option<Streaming<'_>>;
     /// Its length and chunk size.
     fn peek(&self) -> Option<StreamShape>;
+    /// The chunk signer, seeded by the request's signature.
+    fn chunk_signer(
+        params: &SigningParams<'_>,
+        seed: &sigv4::SigningOutput<'_>,
+        keys: &mut SigningKeyCache,
+    ) -> Option<Self::Signer>;
+    /// The signer as the `aws-chunked` body takes it.
+    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner;
 }
 
 /// No streamed payload.
 struct NoStream;
 
 impl StreamSlot for NoStream {
+    type Signer = core::convert::Infallible;
+    #[inline(always)]
+    fn chunk_signer(
+        _: &SigningParams<'_>,
+        _: &sigv4::SigningOutput<'_>,
+        _: &mut SigningKeyCache,
+    ) -> Option<Self::Signer> {
+        None
+    }
+    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner {
+        match signer {}
+    }
     #[inline(always)]
     fn get(&mut self) -> Option<Streaming<'_>> {
         None
@@ -1107,6 +1126,17 @@ impl StreamSlot for NoStream {
 }
 
 impl StreamSlot for Streaming<'_> {
+    type Signer = ChunkSigner;
+    fn chunk_signer(
+        params: &SigningParams<'_>,
+        seed: &sigv4::SigningOutput<'_>,
+        keys: &mut SigningKeyCache,
+    ) -> Option<Self::Signer> {
+        Some(ChunkSigner::from_params(params, seed, keys))
+    }
+    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner {
+        signer
+    }
     fn get(&mut self) -> Option<Streaming<'_>> {
         Some(Streaming {
             body: &mut *self.body,
