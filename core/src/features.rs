@@ -12,6 +12,7 @@
 //! | `event-streams` | event-stream outputs (`SubscribeToShard`, `SelectObjectContent`, …) |
 //! | `float` | `float` / `double` members, and timestamps whose seconds value needs a float to be written or read |
 //! | `endpoint-rules` | the endpoint rules engine: without it a client resolves no endpoint and is given its `endpoint_url` (signing with the client's region and the model's signing name) |
+//! | `validation` | client-side parameter validation: without it `ClientConfig::default()` does not validate (the service still does), and a config that asks for it gets [`Disabled::Validation`] |
 //!
 //! A call that needs a part this build left out fails with
 //! [`Disabled`], never a panic.
@@ -38,6 +39,9 @@ pub enum Disabled {
     /// A client without an `endpoint_url` needs the `endpoint-rules` feature
     /// to resolve its endpoint.
     EndpointRules,
+    /// Client-side parameter validation (`parameter_validation`) needs the
+    /// `validation` feature.
+    Validation,
 }
 
 impl Disabled {
@@ -55,6 +59,7 @@ impl Disabled {
             Disabled::EventStreams => "event-streams",
             Disabled::Float => "float",
             Disabled::EndpointRules => "endpoint-rules",
+            Disabled::Validation => "validation",
         }
     }
 }
@@ -68,6 +73,7 @@ impl fmt::Display for Disabled {
             Disabled::EventStreams => f.write_str("event-stream outputs")?,
             Disabled::Float => f.write_str("float values")?,
             Disabled::EndpointRules => f.write_str("endpoint resolution")?,
+            Disabled::Validation => f.write_str("parameter validation")?,
         }
         write!(
             f,
@@ -121,6 +127,10 @@ pub(crate) fn require_protocol(protocol: Protocol) -> Result<(), Disabled> {
 pub(crate) const XML: bool = protocol_enabled(Protocol::RestXml)
     || protocol_enabled(Protocol::Query)
     || protocol_enabled(Protocol::Ec2);
+
+/// Whether client-side parameter validation is on: a constant, so the
+/// validator is not linked when it is false.
+pub(crate) const VALIDATION: bool = cfg!(feature = "validation");
 
 /// Whether the endpoint rules engine is on: a constant, so the evaluator is
 /// not linked when it is false.

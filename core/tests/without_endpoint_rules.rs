@@ -1,5 +1,6 @@
 //! A build without the `endpoint-rules` feature, as a device with fixed
-//! endpoint URLs builds the core. `cargo xtask test` runs it as
+//! endpoint URLs builds the core (and, as the firmware does, without
+//! `validation`). `cargo xtask test` runs it as
 //! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
 //! with the default features it holds no test.
 #![cfg(not(feature = "endpoint-rules"))]
@@ -13,6 +14,7 @@ use stratus_core::client::{
 };
 use stratus_core::credentials::{Credentials, StaticCredentials};
 use stratus_core::features::{self, Disabled};
+use stratus_core::protocol::serialize::SerializeError;
 
 /// Any bytes: the entry must not keep them in this build.
 static RULES: [u8; 4] = *b"SER\x01";
@@ -104,4 +106,40 @@ fn a_client_with_an_endpoint_url_signs_for_its_region() {
         authorization.contains("/20231114/eu-west-1/demo/aws4_request"),
         "{authorization}"
     );
+}
+
+/// Without `validation` the default config does not validate (the call goes
+/// out); a config that asks for validation fails typed, sending nothing.
+#[cfg(not(feature = "validation"))]
+#[test]
+fn a_build_without_validation_refuses_to_validate_typed() {
+    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
+    let clock = VirtualClock::new(1_700_000_000);
+    let transport = Recorder::default();
+    let config = ClientConfig::default()
+        .region("eu-west-1")
+        .endpoint_url("https://demo.eu-west-1.example.com");
+    assert!(!config.parameter_validation, "off by default in this build");
+    let mut asking = config.clone();
+    asking.parameter_validation = true;
+
+    let client_default = client(config, &transport, &creds, &clock);
+    let mut bufs: Buffers<1024, 1024> = Buffers::new();
+    let out = embassy_futures::block_on(client_default.call("Ping", &Empty, bufs.workspace()))
+        .expect("sent unvalidated");
+    assert_eq!(out.status(), 200);
+    assert_eq!(transport.seen.borrow().len(), 1);
+
+    let client_asking = client(asking, &transport, &creds, &clock);
+    let err = embassy_futures::block_on(client_asking.call("Ping", &Empty, bufs.workspace()))
+        .expect_err("validation is not in this build");
+    assert!(
+        matches!(
+            err,
+            CallError::Serialize(SerializeError::Disabled(Disabled::Validation))
+        ),
+        "{err:?}"
+    );
+    assert_eq!(Disabled::Validation.feature(), "validation");
+    assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
 }

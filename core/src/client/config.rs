@@ -70,7 +70,9 @@ pub struct ClientConfig {
     /// Signed or not.
     pub signature_version: SignatureVersionChoice,
     /// Check inputs against the model before sending (botocore's
-    /// `parameter_validation`, on by default).
+    /// `parameter_validation`, on by default). A build without the
+    /// `validation` feature starts with it off, and a call that asks for it
+    /// fails with [`Disabled::Validation`](crate::features::Disabled::Validation).
     pub parameter_validation: bool,
     /// Smallest body compressed for operations that allow it (botocore's
     /// `request_min_compression_size_bytes`, 10240 by default).
@@ -92,7 +94,7 @@ impl Default for ClientConfig {
             use_fips_endpoint: false,
             user_agent_extra: heapless::String::new(),
             signature_version: SignatureVersionChoice::SigV4,
-            parameter_validation: true,
+            parameter_validation: crate::features::VALIDATION,
             request_min_compression_size_bytes: 10_240,
             disable_request_compression: false,
         }

@@ -73,7 +73,8 @@ pub enum SerializeError {
     /// The gzip encoder failed (request compression).
     CompressionFailed,
     /// The request needs a part of the core this build left out (its
-    /// protocol, a SHA-1 or SHA-512 checksum, a float member).
+    /// protocol, a SHA-1 or SHA-512 checksum, a float member, parameter
+    /// validation).
     Disabled(crate::features::Disabled),
 }
 
@@ -190,7 +191,9 @@ impl TokenSource for FixedToken {
 /// Choices that change the serialized bytes.
 #[derive(Clone, Copy)]
 pub struct SerializeOptions<'a> {
-    /// Validate the input first, as botocore's `ParamValidator` (default: on).
+    /// Validate the input first, as botocore's `ParamValidator` (default:
+    /// on, or off in a build without the `validation` feature, where asking
+    /// for it is [`SerializeError::Disabled`]).
     pub validate: bool,
     /// Where idempotency tokens come from; `None` leaves unset token members unset.
     pub tokens: Option<&'a dyn TokenSource>,
@@ -217,7 +220,8 @@ pub struct SerializeOptions<'a> {
 }
 
 impl SerializeOptions<'_> {
-    /// botocore's client defaults: validation on, checksums `when_supported`,
+    /// botocore's client defaults: validation on (with the `validation`
+    /// feature), checksums `when_supported`,
     /// request compression from 10240 bytes (with the `alloc` feature).
     pub fn client() -> Self {
         SerializeOptions {
@@ -231,7 +235,7 @@ impl SerializeOptions<'_> {
 impl Default for SerializeOptions<'_> {
     fn default() -> Self {
         SerializeOptions {
-            validate: true,
+            validate: crate::features::VALIDATION,
             tokens: None,
             precision: Precision::Micros,
             checksum: None,
@@ -438,7 +442,8 @@ impl StructValue for WithTokens<'_> {
 ///
 /// The protocol is botocore's choice among the service's protocols
 /// ([`resolved_protocol`](crate::protocol::resolved_protocol)). Validation runs
-/// first unless `opts.validate` is off.
+/// first unless `opts.validate` is off (in a build without the `validation`
+/// feature, asking for it is [`Disabled::Validation`](crate::features::Disabled::Validation)).
 pub fn serialize<'b>(
     service: &'static ServiceModel,
     op: &'static Operation,
@@ -454,6 +459,12 @@ pub fn serialize<'b>(
         }
         None => None,
     };
+    // A constant guard: without the feature the validator is not linked.
+    if opts.validate && !crate::features::VALIDATION {
+        return Err(SerializeError::Disabled(
+            crate::features::Disabled::Validation,
+        ));
+    }
     if opts.validate
         && let Some(shape) = service.input_of(op)
     {
