@@ -33,5 +33,6 @@ pub mod protocol;
 pub mod resource;
 pub mod retry;
 pub mod sigv4;
+mod text;
 pub mod time;
 pub mod waiter;

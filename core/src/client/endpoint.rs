@@ -206,7 +206,7 @@ pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, EndpointError> {
         .find('/')
         .and_then(|i| rest.split_at_checked(i))
         .unwrap_or((rest, ""));
-    let (host, port) = match authority.rsplit_once(':') {
+    let (host, port) = match crate::text::rsplit_once_ascii(authority, b':') {
         Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (
             h,
             Some(p.parse::<u16>().map_err(|_| EndpointError::BadUrl)?),

@@ -331,7 +331,7 @@ fn xml_code(body: &[u8]) -> Option<&str> {
             .split(|c: char| c.is_ascii_whitespace())
             .next()
             .unwrap_or("");
-        let local = name.rsplit_once(':').map_or(name, |(_, l)| l);
+        let local = crate::text::rsplit_once_ascii(name, b':').map_or(name, |(_, l)| l);
         if local != "Code" {
             continue;
         }

@@ -844,7 +844,7 @@ fn status_error(view: &ResponseView<'_>) -> IotError {
         Some(v) => Some(bounded(v.split(':').next().unwrap_or(v).trim().chars())),
         None => text_member(root.as_ref(), &CODE).map(|t| {
             let s: String<ERROR_CODE_CAPACITY> = bounded(decoded(t));
-            match s.rsplit_once('#') {
+            match crate::text::rsplit_once_ascii(&s, b'#') {
                 Some((_, short)) => bounded(short.chars()),
                 None => s,
             }

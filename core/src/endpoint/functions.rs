@@ -322,7 +322,7 @@ fn host_of(netloc: &str) -> Option<Host<'_>> {
     if netloc.contains('[') != netloc.contains(']') {
         return None;
     }
-    let hostinfo = netloc.rsplit_once('@').map_or(netloc, |(_, h)| h);
+    let hostinfo = crate::text::rsplit_once_ascii(netloc, b'@').map_or(netloc, |(_, h)| h);
     let (host, port) = if let Some((_, bracketed)) = hostinfo.split_once('[') {
         let (inside, after) = bracketed.split_once(']')?;
         if !(is_ipv6_with_zone(inside) || inside.starts_with('v')) {

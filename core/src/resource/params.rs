@@ -31,7 +31,10 @@ pub(crate) fn set_target(
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
         let obj = as_object(pos, target)?;
-        match part.strip_suffix(']').and_then(|p| p.rsplit_once('[')) {
+        match part
+            .strip_suffix(']')
+            .and_then(|p| crate::text::rsplit_once_ascii(p, b'['))
+        {
             Some((name, inner)) => {
                 match inner {
                     "" => index = None,

@@ -138,7 +138,7 @@ static UPPER_CODE: Member = key("Code");
 /// botocore's code cleanup: cut at the first `:`, keep what follows the last `#`.
 pub fn sanitize_code(code: &str) -> &str {
     let code = code.split_once(':').map_or(code, |(head, _)| head);
-    code.rsplit_once('#').map_or(code, |(_, tail)| tail)
+    crate::text::rsplit_once_ascii(code, b'#').map_or(code, |(_, tail)| tail)
 }
 
 /// The status botocore acts on: S3's 200-with-an-error replies count as 500.
@@ -176,7 +176,7 @@ fn root_local_name(raw: &[u8]) -> Option<&str> {
         .iter()
         .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))?;
     let name = core::str::from_utf8(rest.get(..end)?).ok()?;
-    Some(name.rsplit_once(':').map_or(name, |(_, local)| local))
+    Some(crate::text::rsplit_once_ascii(name, b':').map_or(name, |(_, local)| local))
 }
 
 /// Code, message and structure span found in the body.
