@@ -310,12 +310,15 @@ pub enum Precision {
     Millis,
 }
 
+/// The civil fields of `t`, for years 1 to 9999: what the readers accept
+/// and Python's `datetime` holds (year 0 is not one: the fuzzer found a
+/// `0000-…` text no reader would take back).
 fn civil(t: Timestamp) -> Result<(i64, u32, u32, u32, u32, u32), WriteError> {
     let days = t.secs.div_euclid(86_400);
     let rem = t.secs.rem_euclid(86_400) as u32;
     let (y, m, d) = civil_from_days(days);
     let (m, d) = (u32::from(m), u32::from(d));
-    if !(0..=9999).contains(&y) || i64::from(t.nanos) >= NANOS {
+    if !(1..=9999).contains(&y) || i64::from(t.nanos) >= NANOS {
         return Err(WriteError::Unrepresentable);
     }
     Ok((y, m, d, rem / 3600, rem / 60 % 60, rem % 60))
@@ -498,6 +501,34 @@ mod tests {
         }
         assert_eq!(from_epoch_f64(f64::NAN), Err(TimestampError::OutOfRange));
         assert_eq!(from_epoch_f64(1e300), Err(TimestampError::OutOfRange));
+    }
+
+    #[test]
+    fn writes_only_years_the_readers_take_back() {
+        // 0001-01-01T00:00:00Z, and the second before it (year 0).
+        let first = Timestamp {
+            secs: -62_135_596_800,
+            nanos: 0,
+        };
+        let before = Timestamp {
+            secs: first.secs - 1,
+            nanos: 0,
+        };
+        let mut buf = [0u8; 40];
+        let mut s = SliceSink::new(&mut buf);
+        write_rfc822(&mut s, first).unwrap();
+        assert_eq!(s.written(), b"Mon, 01 Jan 0001 00:00:00 GMT");
+        let text = core::str::from_utf8(s.written()).unwrap();
+        assert_eq!(parse_rfc822(text).unwrap().secs, first.secs);
+        let mut s = SliceSink::new(&mut buf);
+        assert_eq!(
+            write_rfc822(&mut s, before),
+            Err(WriteError::Unrepresentable)
+        );
+        assert_eq!(
+            write_iso8601(&mut s, before, Precision::Micros),
+            Err(WriteError::Unrepresentable)
+        );
     }
 
     #[test]
