@@ -12,7 +12,9 @@ use stratus_core::format::timestamp::{
 };
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = core::str::from_utf8(data) else { return };
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
     let _ = parse_rfc822(text);
     let _ = parse_iso8601(text);
     let _ = parse_epoch_text(text);
@@ -29,6 +31,10 @@ fuzz_target!(|data: &[u8]| {
     if write_iso8601(&mut sink, t, Precision::Micros).is_ok() {
         let written = core::str::from_utf8(sink.written()).expect("ASCII");
         let back = parse_iso8601(written).expect("its own ISO 8601 text");
-        assert_eq!((back.secs, back.nanos / 1000), (t.secs, t.nanos / 1000), "{written}");
+        assert_eq!(
+            (back.secs, back.nanos / 1000),
+            (t.secs, t.nanos / 1000),
+            "{written}"
+        );
     }
 });
