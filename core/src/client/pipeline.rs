@@ -222,16 +222,16 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         &self,
         event: &mut Event<'_, '_>,
         answered: fn(&Event<'_, '_>) -> bool,
-    ) -> Result<(), CallError<'static>> {
+    ) -> Result<(), EventFailure> {
         let own: &dyn HandlerSet = &self.handlers;
         let matches = match self.session_handlers {
             Some(s) => Matches::gather(&event.name, self.statics, &[s, own]),
             None => Matches::gather(&event.name, self.statics, &[own]),
         }
-        .map_err(CallError::Handlers)?;
+        .map_err(EventFailure::Handlers)?;
         matches.run(event, answered);
         match event.failure() {
-            Some(reason) => Err(CallError::Handler {
+            Some(reason) => Err(EventFailure::Handler {
                 event: event.name.kind,
                 reason,
             }),
@@ -246,7 +246,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         kind: EventKind,
         op: &'static str,
         data: EventData<'_, '_>,
-    ) -> Result<(), CallError<'static>> {
+    ) -> Result<(), EventFailure> {
         let mut event = Event::new(self.event_name(kind, op), data);
         self.dispatch(&mut event, |_| false)
     }
@@ -334,8 +334,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     reply: Reply::new(&mut *resp_buf),
                 },
             );
-            self.dispatch(&mut event, answered_before_call)
-                .map_err(widen)?;
+            self.dispatch(&mut event, answered_before_call)?;
             match event.data {
                 EventData::BeforeCall { mut reply, .. } => reply.take(),
                 _ => None,
@@ -384,8 +383,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                             EventKind::AfterCallError,
                             op.name,
                             EventData::AfterCallError(error.failure()),
-                        )
-                        .map_err(widen)?;
+                        )?;
                         return Err(CallError::Transport { error, attempts });
                     }
                 }
@@ -403,8 +401,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 status,
                 result: &mut output,
             },
-        )
-        .map_err(widen)?;
+        )?;
         if status >= 300 {
             return Err(CallError::Service(output));
         }
@@ -665,21 +662,18 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 EventKind::RequestCreated,
                 op.name,
                 EventData::RequestCreated(request),
-            )
-            .map_err(widen)?;
+            )?;
             let mut signer = self.default_signer(op, target);
             self.emit(
                 EventKind::ChooseSigner,
                 op.name,
                 EventData::ChooseSigner(&mut signer),
-            )
-            .map_err(widen)?;
+            )?;
             self.emit(
                 EventKind::BeforeSign,
                 op.name,
                 EventData::BeforeSign(request),
-            )
-            .map_err(widen)?;
+            )?;
             let chunks = self
                 .sign(op, request, signer, target, sig_space, &*stream)
                 .await?;
@@ -694,8 +688,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                         reply: Reply::new(&mut *resp_buf),
                     },
                 );
-                self.dispatch(&mut event, answered_before_send)
-                    .map_err(widen)?;
+                self.dispatch(&mut event, answered_before_send)?;
                 match event.data {
                     EventData::BeforeSend { mut reply, .. } => reply.take(),
                     _ => None,
@@ -721,8 +714,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     EventKind::BeforeParse,
                     op.name,
                     EventData::BeforeParse(&view),
-                )
-                .map_err(widen)?;
+                )?;
                 let parser = ResponseParser::new(self.entry.model, op, view.as_response());
                 status = parser.status();
                 if let Some(c) = super::output::error_code_of(&parser) {
@@ -736,15 +728,13 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     EventKind::ResponseReceived,
                     op.name,
                     EventData::ResponseReceived(Ok(&view)),
-                )
-                .map_err(widen)?;
+                )?;
             } else if let Attempt::Failed(e) = &outcome {
                 self.emit(
                     EventKind::ResponseReceived,
                     op.name,
                     EventData::ResponseReceived(Err(e.failure())),
-                )
-                .map_err(widen)?;
+                )?;
             }
 
             let decision = {
@@ -774,8 +764,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                             decision: &mut decision,
                         },
                     );
-                    self.dispatch(&mut event, answered_needs_retry)
-                        .map_err(widen)?;
+                    self.dispatch(&mut event, answered_needs_retry)?;
                 }
                 let decision = match decision {
                     Some(d) => d,
@@ -1040,8 +1029,26 @@ fn staging_full() -> CallError<'static> {
 }
 
 /// Handler errors carry no borrow; give them the call's lifetime.
-fn widen<'w>(e: CallError<'static>) -> CallError<'w> {
-    e
+/// Why an event's dispatch failed the call: a few bytes, so each of the
+/// dozen `?`s after an event moves this, not a whole [`CallError`].
+#[derive(Clone, Copy)]
+enum EventFailure {
+    /// Too many handlers matched.
+    Handlers(super::events::TooManyHandlers),
+    /// A handler failed the call.
+    Handler {
+        event: EventKind,
+        reason: &'static str,
+    },
+}
+
+impl From<EventFailure> for CallError<'_> {
+    fn from(f: EventFailure) -> Self {
+        match f {
+            EventFailure::Handlers(e) => CallError::Handlers(e),
+            EventFailure::Handler { event, reason } => CallError::Handler { event, reason },
+        }
+    }
 }
 
 fn answered_before_call(e: &Event<'_, '_>) -> bool {
