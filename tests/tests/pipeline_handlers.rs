@@ -393,3 +393,51 @@ fn a_url_buffer_too_small_for_the_signature_says_so() {
     assert!(err.to_string().contains("url buffer is too small"), "{err}");
     assert_eq!(transport.sent().len(), 0);
 }
+
+/// An endpoint-rule refusal carries the rule's whole message (botocore's
+/// `EndpointResolutionError` text for this input), borrowed from the
+/// workspace's URL buffer; a shorter buffer cuts it at a character boundary.
+#[test]
+fn endpoint_rule_refusals_carry_the_rules_message() {
+    let transport = ScriptedTransport::new([Scripted::status(200, OK)]);
+    let clock = VirtualClock::new(1_700_000_000);
+    let session = Session::new(stratus_models::CATALOG, creds())
+        .with_region("us-east-1")
+        .with_partitions(&stratus_models::PARTITIONS);
+    let client = session.client("kinesis", &transport, &clock).unwrap();
+    let input = PutRecordInput {
+        stream_arn: Some("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s"),
+        ..input()
+    };
+    // botocore 1.43.11: EndpointResolutionError for the same client and input.
+    let botocore = "Partition: aws-cn from ARN doesn't match with partition name: aws.";
+    let mut bufs = Box::new(Buffers::<4096, 4096>::new());
+    let err =
+        embassy_futures::block_on(client.call("PutRecord", &input, bufs.workspace())).unwrap_err();
+    assert!(
+        matches!(err, CallError::EndpointRule(m) if m == botocore),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), format!("endpoint rules: {botocore}"));
+
+    let (mut req, mut resp, mut headers, mut url, mut scratch) = (
+        vec![0u8; 4096],
+        vec![0u8; 4096],
+        vec![0u8; 4096],
+        vec![0u8; 16],
+        vec![0u8; 2048],
+    );
+    let ws = stratus_core::client::Workspace {
+        request: &mut req,
+        response: &mut resp,
+        headers: &mut headers,
+        url: &mut url,
+        scratch: &mut scratch,
+    };
+    let err = embassy_futures::block_on(client.call("PutRecord", &input, ws)).unwrap_err();
+    assert!(
+        matches!(err, CallError::EndpointRule("Partition: aws-c")),
+        "{err:?}"
+    );
+    assert_eq!(transport.sent().len(), 0, "nothing is sent");
+}

@@ -375,9 +375,9 @@ pub enum CallError<'w> {
     Serialize(SerializeError),
     /// No endpoint could be resolved.
     Endpoint(EndpointError),
-    /// The endpoint rules refused the parameters with this message (cut at
-    /// 256 bytes).
-    EndpointRule(heapless::String<256>),
+    /// The endpoint rules refused the parameters with this message (held in
+    /// the workspace's URL buffer, cut at its length).
+    EndpointRule(&'w str),
     /// No credentials.
     Credentials(CredentialsError),
     /// The request could not be signed.

@@ -311,7 +311,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         } = ws;
         self.retry.check_features().map_err(CallError::Disabled)?;
         let (op, params) = self.params(operation, input)?;
-        let (target, endpoint_headers, serialized) = self.prepare(
+        let prepared = self.prepare(
             op,
             &params,
             if stream.peek().is_some() {
@@ -322,7 +322,11 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             req_buf,
             url_buf,
             &mut *scratch,
-        )?;
+        );
+        let (target, endpoint_headers, serialized) = match prepared {
+            Ok(p) => p,
+            Err(refused) => return Err(refused.into_error(url_buf)),
+        };
 
         // 4. before-call: a handler may answer. (In a block, so the event
         // is not kept in the call's future across the sends.)
@@ -486,8 +490,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         req_buf: &'b mut [u8],
         url: &mut [u8],
         scratch: &mut [u8],
-    ) -> Result<(Target, EndpointHeaders, serialize::SerializedRequest<'b>), CallError<'static>>
-    {
+    ) -> Result<(Target, EndpointHeaders, serialize::SerializedRequest<'b>), Refused> {
         let model = self.entry.model;
         let mut builtins = self.builtins.clone();
         self.emit(
@@ -495,7 +498,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             op.name,
             EventData::BeforeEndpointResolution(&mut builtins),
         )?;
-        let (mut target, endpoint) = self.resolve_endpoint(op, &builtins, params, scratch)?;
+        let (mut target, endpoint) = self.resolve_endpoint(op, &builtins, params, scratch, url)?;
         let mut opts = SerializeOptions::client();
         opts.validate = self.config.parameter_validation;
         opts.tokens = self.tokens;
@@ -520,14 +523,16 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         Ok((target, endpoint.headers, serialized))
     }
 
-    /// Resolves the endpoint and writes host then path-and-query into `url`.
+    /// Resolves the endpoint (an endpoint-rule refusal leaves its message at
+    /// the start of `url`).
     fn resolve_endpoint(
         &self,
         op: &'static Operation,
         builtins: &Builtins,
         params: &Params<'_>,
         scratch: &mut [u8],
-    ) -> Result<(Target, Endpoint), CallError<'static>> {
+        url: &mut [u8],
+    ) -> Result<(Target, Endpoint), Refused> {
         let model = self.entry.model;
         let mut target = Target::default();
         let mut parts = Endpoint::default();
@@ -548,9 +553,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     Ok(r) => r,
                     Err(message) => {
                         if region.is_none() && builtins.endpoint.is_none() {
-                            return Err(CallError::NoRegion);
+                            return Err(CallError::NoRegion.into());
                         }
-                        return Err(CallError::EndpointRule(super::bounded(message)));
+                        return Err(Refused::rule(message, url));
                     }
                 };
                 target.unsigned_by_endpoint = resolved.unsigned;
@@ -595,7 +600,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             }
         };
         if target.signing_region.is_empty() {
-            return Err(CallError::NoRegion);
+            return Err(CallError::NoRegion.into());
         }
         target.scheme = url_parts.scheme;
         target.port = url_parts.port;
@@ -1029,6 +1034,55 @@ fn staging_full() -> CallError<'static> {
 }
 
 /// Handler errors carry no borrow; give them the call's lifetime.
+/// Why [`Client::prepare`] stopped: an error, or the endpoint rules'
+/// refusal, whose message it left at the start of the URL buffer (so the
+/// caller's [`CallError::EndpointRule`] borrows it from the workspace instead
+/// of every `?` on the way moving a copy).
+enum Refused {
+    Call(CallError<'static>),
+    Rule { len: usize },
+}
+
+impl Refused {
+    /// Copies `message` to the start of `url` (cut at a character boundary
+    /// when `url` is shorter).
+    fn rule(message: &str, url: &mut [u8]) -> Self {
+        let mut len = message.len().min(url.len());
+        while !message.is_char_boundary(len) {
+            len -= 1;
+        }
+        let (dst, src) = (url.get_mut(..len), message.as_bytes().get(..len));
+        if let (Some(dst), Some(src)) = (dst, src) {
+            dst.copy_from_slice(src);
+        }
+        Refused::Rule { len }
+    }
+
+    /// The call's error; a rule's message is read from `url`.
+    fn into_error(self, url: &[u8]) -> CallError<'_> {
+        match self {
+            Refused::Call(e) => e,
+            Refused::Rule { len } => CallError::EndpointRule(
+                url.get(..len)
+                    .and_then(|m| core::str::from_utf8(m).ok())
+                    .unwrap_or(""),
+            ),
+        }
+    }
+}
+
+impl From<CallError<'static>> for Refused {
+    fn from(e: CallError<'static>) -> Self {
+        Refused::Call(e)
+    }
+}
+
+impl From<EventFailure> for Refused {
+    fn from(f: EventFailure) -> Self {
+        Refused::Call(f.into())
+    }
+}
+
 /// Why an event's dispatch failed the call: a few bytes, so each of the
 /// dozen `?`s after an event moves this, not a whole [`CallError`].
 #[derive(Clone, Copy)]

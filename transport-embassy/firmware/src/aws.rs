@@ -254,7 +254,7 @@ fn report(call: &str, e: &CallError<'_>) {
         CallError::NoRegion => error!("{}: no region", call),
         CallError::Serialize(e) => error!("{}: serializing: {}", call, e),
         CallError::Endpoint(e) => error!("{}: endpoint: {}", call, e),
-        CallError::EndpointRule(m) => error!("{}: endpoint rules: {}", call, m.as_str()),
+        CallError::EndpointRule(m) => error!("{}: endpoint rules: {}", call, *m),
         CallError::Credentials(e) => error!("{}: credentials: {}", call, e),
         CallError::Signing(e) => error!("{}: signing: {}", call, e),
         CallError::Headers(e) => error!("{}: headers: {}", call, e),

@@ -139,14 +139,18 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
             ..
         } = ws;
         let (op, params) = self.params(operation, input)?;
-        let (target, endpoint_headers, serialized) = self.prepare(
+        let prepared = self.prepare(
             op,
             &params,
             Prepared::Presigned,
             req_buf,
             url_buf,
             &mut *scratch,
-        )?;
+        );
+        let (target, endpoint_headers, serialized) = match prepared {
+            Ok(p) => p,
+            Err(refused) => return Err(refused.into_error(url_buf)),
+        };
         let (url_text, query_space) = url_buf.split_at_mut(target.used.min(url_buf.len()));
         let url_text = core::str::from_utf8(url_text).unwrap_or("");
         let (host, path) = url_text
@@ -307,15 +311,18 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         };
         let (op, params) = self.params(create.name, &input)?;
         let target = {
-            let (target, _, _) = self.prepare(
+            let prepared = self.prepare(
                 op,
                 &params,
                 Prepared::Presigned,
                 &mut *req_buf,
                 &mut *url_buf,
                 &mut *scratch,
-            )?;
-            target
+            );
+            match prepared {
+                Ok((target, _, _)) => target,
+                Err(refused) => return Err(refused.into_error(url_buf)),
+            }
         };
         let url_len = self.write_post_url(&target, url_buf, &mut *scratch)?;
         let credentials = self
