@@ -311,7 +311,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         } = ws;
         self.retry.check_features().map_err(CallError::Disabled)?;
         let (op, params) = self.params(operation, input)?;
-        let prepared = self.prepare(
+        let (target, endpoint_headers, serialized) = match self.prepare(
             op,
             &params,
             if stream.peek().is_some() {
@@ -322,8 +322,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             req_buf,
             url_buf,
             &mut *scratch,
-        );
-        let (target, endpoint_headers, serialized) = match prepared {
+        ) {
             Ok(p) => p,
             Err(refused) => return Err(refused.into_error(url_buf)),
         };

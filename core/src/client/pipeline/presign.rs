@@ -139,15 +139,14 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
             ..
         } = ws;
         let (op, params) = self.params(operation, input)?;
-        let prepared = self.prepare(
+        let (target, endpoint_headers, serialized) = match self.prepare(
             op,
             &params,
             Prepared::Presigned,
             req_buf,
             url_buf,
             &mut *scratch,
-        );
-        let (target, endpoint_headers, serialized) = match prepared {
+        ) {
             Ok(p) => p,
             Err(refused) => return Err(refused.into_error(url_buf)),
         };
@@ -311,15 +310,14 @@ impl<T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'_, T, C, K> 
         };
         let (op, params) = self.params(create.name, &input)?;
         let target = {
-            let prepared = self.prepare(
+            match self.prepare(
                 op,
                 &params,
                 Prepared::Presigned,
                 &mut *req_buf,
                 &mut *url_buf,
                 &mut *scratch,
-            );
-            match prepared {
+            ) {
                 Ok((target, _, _)) => target,
                 Err(refused) => return Err(refused.into_error(url_buf)),
             }
