@@ -371,21 +371,9 @@ fn a_url_buffer_too_small_for_the_signature_says_so() {
         &creds,
         &clock,
     );
-    let (mut req, mut resp, mut headers, mut url, mut scratch) = (
-        vec![0u8; 4096],
-        vec![0u8; 4096],
-        vec![0u8; 4096],
-        vec![0u8; 64],
-        vec![0u8; 2048],
-    );
-    let ws = stratus_core::client::Workspace {
-        request: &mut req,
-        response: &mut resp,
-        headers: &mut headers,
-        url: &mut url,
-        scratch: &mut scratch,
-    };
-    let err = embassy_futures::block_on(client.call("PutRecord", &input(), ws)).unwrap_err();
+    let mut bufs = SmallUrl::new(64);
+    let err = embassy_futures::block_on(client.call("PutRecord", &input(), bufs.workspace()))
+        .unwrap_err();
     assert!(
         matches!(err, CallError::WorkspaceTooSmall { buffer: "url", .. }),
         "{err:?}"
@@ -420,24 +408,36 @@ fn endpoint_rule_refusals_carry_the_rules_message() {
     );
     assert_eq!(err.to_string(), format!("endpoint rules: {botocore}"));
 
-    let (mut req, mut resp, mut headers, mut url, mut scratch) = (
-        vec![0u8; 4096],
-        vec![0u8; 4096],
-        vec![0u8; 4096],
-        vec![0u8; 16],
-        vec![0u8; 2048],
-    );
-    let ws = stratus_core::client::Workspace {
-        request: &mut req,
-        response: &mut resp,
-        headers: &mut headers,
-        url: &mut url,
-        scratch: &mut scratch,
-    };
-    let err = embassy_futures::block_on(client.call("PutRecord", &input, ws)).unwrap_err();
+    let mut bufs = SmallUrl::new(16);
+    let err =
+        embassy_futures::block_on(client.call("PutRecord", &input, bufs.workspace())).unwrap_err();
     assert!(
         matches!(err, CallError::EndpointRule("Partition: aws-c")),
         "{err:?}"
     );
     assert_eq!(transport.sent().len(), 0, "nothing is sent");
+}
+
+/// A workspace whose URL buffer holds only `url` bytes (the others roomy).
+struct SmallUrl {
+    bufs: [Vec<u8>; 5],
+}
+
+impl SmallUrl {
+    fn new(url: usize) -> Self {
+        SmallUrl {
+            bufs: [4096, 4096, 4096, url, 2048].map(|n| vec![0u8; n]),
+        }
+    }
+
+    fn workspace(&mut self) -> stratus_core::client::Workspace<'_> {
+        let [request, response, headers, url, scratch] = &mut self.bufs;
+        stratus_core::client::Workspace {
+            request,
+            response,
+            headers,
+            url,
+            scratch,
+        }
+    }
 }
