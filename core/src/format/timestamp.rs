@@ -22,6 +22,10 @@ pub enum TimestampError {
 
 const NANOS: i64 = 1_000_000_000;
 
+/// The years read and written: Python's `datetime` holds 1 to 9999. One
+/// range for both directions, so nothing is written that cannot be read back.
+const YEARS: core::ops::RangeInclusive<i64> = 1..=9999;
+
 /// Calendar fields to a timestamp, checking ranges (a leap second 60 is accepted
 /// and folded into the next minute, as dateutil does not but services never send).
 fn from_fields(
@@ -33,7 +37,7 @@ fn from_fields(
     s: u32,
     nanos: u32,
 ) -> Result<Timestamp, TimestampError> {
-    let ok = (1..=9999).contains(&y)
+    let ok = YEARS.contains(&y)
         && (1..=12).contains(&mo)
         && d >= 1
         && d <= u32::from(days_in_month(y as u32, mo as u8))
@@ -310,15 +314,14 @@ pub enum Precision {
     Millis,
 }
 
-/// The civil fields of `t`, for years 1 to 9999: what the readers accept
-/// and Python's `datetime` holds (year 0 is not one: the fuzzer found a
-/// `0000-…` text no reader would take back).
+/// The civil fields of `t`, for [`YEARS`] only (year 0 is not one: the
+/// fuzzer found a `0000-…` text no reader would take back).
 fn civil(t: Timestamp) -> Result<(i64, u32, u32, u32, u32, u32), WriteError> {
     let days = t.secs.div_euclid(86_400);
     let rem = t.secs.rem_euclid(86_400) as u32;
     let (y, m, d) = civil_from_days(days);
     let (m, d) = (u32::from(m), u32::from(d));
-    if !(1..=9999).contains(&y) || i64::from(t.nanos) >= NANOS {
+    if !YEARS.contains(&y) || i64::from(t.nanos) >= NANOS {
         return Err(WriteError::Unrepresentable);
     }
     Ok((y, m, d, rem / 3600, rem / 60 % 60, rem % 60))
