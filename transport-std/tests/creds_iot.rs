@@ -276,7 +276,9 @@ fn without_a_client_certificate_the_server_refuses() {
             ..
         }
     ));
-    let log = log.lock().unwrap();
+    // The client sees the server's alert before the server's thread has
+    // logged the refused connection, so wait for the log to catch up.
+    let log = settled(&log, |l| l.handshakes_failed >= 2);
     println!(
         "requests served: {}, refused connections: {}",
         log.requests.len(),
@@ -284,6 +286,20 @@ fn without_a_client_certificate_the_server_refuses() {
     );
     assert!(log.requests.is_empty(), "no request got past the handshake");
     assert!(log.handshakes_failed >= 2);
+}
+
+/// The server's log once `done` holds of it, or after ten seconds if it
+/// never does (the caller's assertions then say what is missing).
+fn settled<'a>(log: &'a Mutex<Log>, done: impl Fn(&Log) -> bool) -> std::sync::MutexGuard<'a, Log> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let guard = log.lock().unwrap();
+        if done(&guard) || std::time::Instant::now() >= deadline {
+            return guard;
+        }
+        drop(guard);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
 }
 
 #[test]
