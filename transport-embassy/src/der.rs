@@ -194,6 +194,7 @@ fn digits(text: &[u8]) -> Option<u32> {
 
 /// The private scalar of an EC key given as SEC1 `ECPrivateKey` DER or as
 /// PKCS#8 `PrivateKeyInfo` DER wrapping one.
+#[cfg(feature = "client-identity")]
 pub(crate) fn ec_private_scalar(der: &[u8]) -> Option<&[u8]> {
     let (outer, _) = expect(der, SEQUENCE)?;
     let (version, rest) = expect(outer.value, INTEGER)?;

@@ -37,9 +37,14 @@
 //! }
 //! ```
 //!
-//! With the `defmt` feature, connection events (host, port, error kinds —
-//! never headers, bodies or keys) are logged through defmt; without it,
-//! nothing is logged.
+//! ## Features
+//!
+//! | feature | gives |
+//! |---|---|
+//! | `client-identity` (default) | [`tls::ClientIdentity`]: a client certificate for mutual TLS (AWS IoT); links ECDSA P-256 signing, about 5 KB of flash. A device with static keys leaves it out (`default-features = false`); a server that asks for a certificate then gets none and refuses the handshake, `CertificateError::Refused`. |
+//! | `defmt` | connection events (host, port, error kinds — never headers, bodies or keys) logged through defmt; without it nothing is logged |
+//! | `ipv6` | IPv6 addresses and AAAA look-ups |
+//! | `p384` | server chains signed with ECDSA P-384 in CA mode |
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -21,6 +21,10 @@
 //! Either way, the server's `CertificateVerify` signature over the handshake
 //! is checked, so a server showing someone else's certificate fails.
 //!
+//! A [`ClientIdentity`] (a certificate and its EC P-256 key) is presented
+//! when the server asks for one; it needs the `client-identity` feature (on
+//! by default), which links ECDSA signing.
+//!
 //! ```
 //! use stratus_transport_embassy::tls::{ClientIdentity, TlsSettings, Trust};
 //! const CA_DER: &[u8] = &[0x30, 0x00]; // the CA certificate, DER
@@ -90,6 +94,7 @@ impl defmt::Format for Trust<'_> {
 }
 
 /// Why a client identity was refused.
+#[cfg(feature = "client-identity")]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum IdentityError {
@@ -99,6 +104,7 @@ pub enum IdentityError {
     Certificate,
 }
 
+#[cfg(feature = "client-identity")]
 impl fmt::Display for IdentityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -111,13 +117,16 @@ impl fmt::Display for IdentityError {
 }
 
 /// A client certificate and its key, for mutual TLS (AWS IoT). The key must
-/// be EC P-256 (embedded-tls signs with ECDSA P-256 only).
+/// be EC P-256 (embedded-tls signs with ECDSA P-256 only). Needs the
+/// `client-identity` feature.
+#[cfg(feature = "client-identity")]
 #[derive(Clone)]
 pub struct ClientIdentity<'a> {
     cert: &'a [u8],
     key: p256::ecdsa::SigningKey,
 }
 
+#[cfg(feature = "client-identity")]
 impl fmt::Debug for ClientIdentity<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientIdentity")
@@ -127,13 +136,14 @@ impl fmt::Debug for ClientIdentity<'_> {
     }
 }
 
-#[cfg(feature = "defmt")]
+#[cfg(all(feature = "defmt", feature = "client-identity"))]
 impl defmt::Format for ClientIdentity<'_> {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "ClientIdentity({} bytes, key redacted)", self.cert.len())
     }
 }
 
+#[cfg(feature = "client-identity")]
 impl<'a> ClientIdentity<'a> {
     /// The certificate (DER) and its private key (SEC1 `EC PRIVATE KEY` or
     /// PKCS#8 `PRIVATE KEY`, DER).
@@ -152,6 +162,7 @@ impl<'a> ClientIdentity<'a> {
 #[derive(Clone, Debug)]
 pub struct TlsSettings<'a> {
     pub(crate) trust: Trust<'a>,
+    #[cfg(feature = "client-identity")]
     pub(crate) identity: Option<ClientIdentity<'a>>,
 }
 
@@ -160,11 +171,13 @@ impl<'a> TlsSettings<'a> {
     pub fn new(trust: Trust<'a>) -> Self {
         TlsSettings {
             trust,
+            #[cfg(feature = "client-identity")]
             identity: None,
         }
     }
 
     /// Present `identity` when the server asks for a certificate.
+    #[cfg(feature = "client-identity")]
     pub fn with_identity(mut self, identity: ClientIdentity<'a>) -> Self {
         self.identity = Some(identity);
         self
@@ -329,6 +342,7 @@ impl TlsVerifier<Suite> for Verifier<'_> {
 pub(crate) struct Provider<'p, 'a, R> {
     pub rng: &'p mut R,
     pub verifier: Verifier<'a>,
+    #[cfg(feature = "client-identity")]
     pub identity: Option<&'p ClientIdentity<'a>>,
     /// The server asked for a client certificate.
     pub cert_requested: bool,
@@ -346,6 +360,7 @@ impl<R: RngCore + CryptoRng> CryptoProvider for Provider<'_, '_, R> {
         Ok(&mut self.verifier)
     }
 
+    #[cfg(feature = "client-identity")]
     fn signer(
         &mut self,
     ) -> Result<
@@ -361,7 +376,10 @@ impl<R: RngCore + CryptoRng> CryptoProvider for Provider<'_, '_, R> {
 
     fn client_cert(&mut self) -> Option<Certificate<impl AsRef<[u8]>>> {
         self.cert_requested = true;
-        self.identity.map(|i| Certificate::X509(i.cert))
+        #[cfg(feature = "client-identity")]
+        return self.identity.map(|i| Certificate::X509(i.cert));
+        #[cfg(not(feature = "client-identity"))]
+        None::<Certificate<&[u8]>>
     }
 }
 

@@ -410,6 +410,7 @@ where
     let mut provider = Provider {
         rng,
         verifier: Verifier::new(settings.trust, host),
+        #[cfg(feature = "client-identity")]
         identity: settings.identity.as_ref(),
         cert_requested: false,
     };
