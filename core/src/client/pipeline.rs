@@ -94,7 +94,12 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         credentials: C,
         clock: K,
     ) -> Self {
-        let rules = entry.endpoint_rules.and_then(|b| RuleSet::new(b).ok());
+        // Without the rules engine the entries carry no rule set; a constant
+        // test keeps the rule-set reader out of such builds.
+        let rules = entry
+            .endpoint_rules
+            .filter(|_| cfg!(feature = "endpoint-rules"))
+            .and_then(|b| RuleSet::new(b).ok());
         let retry = RetryState::new(config.retries, entry.legacy_retry).started_at(clock.now_ms());
         let seed = clock.now_ms() ^ 0x5DEE_CE66_D1CE_4E5B;
         Client {
