@@ -179,12 +179,33 @@ pub const fn base64_decoded_max(n: usize) -> usize {
 
 /// Parses a decimal integer, allowing the ASCII whitespace Python's `int()` allows.
 pub fn parse_int(text: &str) -> Option<i64> {
-    let t = text.trim_ascii();
-    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    match text.trim_ascii().as_bytes() {
+        [b'-', digits @ ..] => decimal_i64(digits, true),
+        [b'+', digits @ ..] => decimal_i64(digits, false),
+        digits => decimal_i64(digits, false),
+    }
+}
+
+/// The value of `digits` (one or more ASCII digits and nothing else),
+/// negated when `negative`; `None` for anything else or when it does not fit
+/// an `i64`. What `str::parse::<i64>` gives for such text, without linking
+/// its general parser.
+pub(crate) fn decimal_i64(digits: &[u8], negative: bool) -> Option<i64> {
+    if digits.is_empty() {
         return None;
     }
-    t.parse().ok()
+    digits.iter().try_fold(0i64, |acc, &b| {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        let acc = acc.checked_mul(10)?;
+        if negative {
+            acc.checked_sub(i64::from(d))
+        } else {
+            acc.checked_add(i64::from(d))
+        }
+    })
 }
 
 /// Parses a float as Python's `float()` would for what services send: decimal
@@ -281,5 +302,56 @@ mod tests {
         assert!(parse_float("NaN").unwrap().is_nan());
         assert_eq!(parse_float("inf"), None);
         assert_eq!(parse_float("1,5"), None);
+    }
+
+    /// The digit fold agrees with `str::parse::<i64>` on signed digit runs,
+    /// the limits and one past them included; other text is refused.
+    #[test]
+    fn parse_int_agrees_with_str_parse() {
+        let cases = [
+            "0",
+            "-0",
+            "+0",
+            "007",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "+9223372036854775807",
+            "12345678901234567890",
+            "1_000",
+            "--1",
+            "+-1",
+            "-",
+            "+",
+            " 1 2 ",
+            "\u{663}",
+            "1e3",
+        ];
+        for case in cases {
+            let expected = case.trim_ascii().parse::<i64>().ok();
+            let expected = expected.filter(|_| !case.contains('_'));
+            assert_eq!(parse_int(case), expected, "{case:?}");
+        }
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..10_000 {
+            x = x.rotate_left(17).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            let n = x as i64 >> (x % 60);
+            let mut buf = [0u8; 24];
+            let mut sink = SliceSink::new(&mut buf);
+            core::fmt::Write::write_fmt(&mut FmtAdapter(&mut sink), format_args!("{n}")).unwrap();
+            let text = core::str::from_utf8(sink.written()).unwrap();
+            assert_eq!(parse_int(text), Some(n), "{text}");
+        }
+    }
+
+    struct FmtAdapter<'a, 'b>(&'a mut SliceSink<'b>);
+
+    impl core::fmt::Write for FmtAdapter<'_, '_> {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            self.0
+                .write_bytes(s.as_bytes())
+                .map_err(|_| core::fmt::Error)
+        }
     }
 }

@@ -238,7 +238,8 @@ pub fn parse_epoch_text(text: &str) -> Result<Timestamp, TimestampError> {
     {
         return Err(TimestampError::BadFormat);
     }
-    let secs: i64 = int.parse().map_err(|_| TimestampError::OutOfRange)?;
+    let secs =
+        super::number::decimal_i64(int.as_bytes(), false).ok_or(TimestampError::OutOfRange)?;
     let mut nanos = 0u32;
     let mut scale = 100_000_000u32;
     for d in frac.bytes().take(9) {
