@@ -12,7 +12,7 @@ use core::cmp::Ordering;
 
 use sha2::{Digest, Sha256};
 
-use super::encode::{copy_bytes, hex32, percent_encoded_bytes, put_percent_encoded};
+use super::encode::{EncodedBytes, copy_bytes, hex32, put_percent_encoded};
 use super::hash::Sha256Stream;
 use super::names::{Added, Entry, Scope, SignedNames, amz_date_bytes, name_of, put_name};
 use super::request::{STREAMING_PAYLOAD, UNSIGNED_PAYLOAD};
@@ -176,16 +176,8 @@ impl QueryItem<'_> {
     }
 }
 
-fn value_bytes(v: &str, encode: bool) -> impl Iterator<Item = u8> + '_ {
-    let (plain, encoded) = if encode {
-        (None, Some(percent_encoded_bytes(v.as_bytes())))
-    } else {
-        (Some(v.bytes()), None)
-    };
-    plain
-        .into_iter()
-        .flatten()
-        .chain(encoded.into_iter().flatten())
+fn value_bytes(v: &str, encode: bool) -> EncodedBytes<'_> {
+    EncodedBytes::new(v.as_bytes(), encode)
 }
 
 /// Per byte: [`TOKEN`] if it may appear in an HTTP token, [`UPPER`] if it is

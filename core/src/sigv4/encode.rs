@@ -231,22 +231,49 @@ pub(crate) fn put_percent_encoded<S: Sink + ?Sized>(
     Ok(())
 }
 
-/// The bytes `input` percent-encodes to, one at a time, for comparing encoded
-/// forms without writing them out.
-pub(crate) fn percent_encoded_bytes(input: &[u8]) -> impl Iterator<Item = u8> + '_ {
-    input.iter().flat_map(|&b| {
-        let mut buf = [b, 0, 0];
-        let mut n = 1;
-        if !is_unreserved(b) {
-            buf = [
-                b'%',
-                HEX_UPPER[(b >> 4) as usize],
-                HEX_UPPER[(b & 0x0f) as usize],
-            ];
-            n = 3;
+/// The bytes of `input`, percent-encoded when `encode`, one at a time, for
+/// comparing encoded forms without writing them out. A plain state machine
+/// rather than iterator adapters, which on a microcontroller cost more code
+/// than the comparison they serve.
+pub(crate) struct EncodedBytes<'a> {
+    input: &'a [u8],
+    encode: bool,
+    /// The hex digits still owed for the last `%`, last first.
+    owed: [u8; 2],
+    owed_len: u8,
+}
+
+impl<'a> EncodedBytes<'a> {
+    pub(crate) fn new(input: &'a [u8], encode: bool) -> Self {
+        EncodedBytes {
+            input,
+            encode,
+            owed: [0; 2],
+            owed_len: 0,
         }
-        buf.into_iter().take(n)
-    })
+    }
+}
+
+impl Iterator for EncodedBytes<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.owed_len > 0 {
+            self.owed_len -= 1;
+            return Some(self.owed[usize::from(self.owed_len)]);
+        }
+        let (&b, rest) = self.input.split_first()?;
+        self.input = rest;
+        if !self.encode || is_unreserved(b) {
+            return Some(b);
+        }
+        self.owed = [
+            HEX_UPPER[usize::from(b & 0x0f)],
+            HEX_UPPER[usize::from(b >> 4)],
+        ];
+        self.owed_len = 2;
+        Some(b'%')
+    }
 }
 
 /// Text percent-encoded the way AWS services expect, as a [`fmt::Display`]
@@ -339,7 +366,15 @@ mod tests {
         let mut w = SliceWriter::new(&mut buf);
         put_percent_encoded(&mut w, input.as_bytes(), false).unwrap();
         let written = w.into_bytes();
-        assert!(percent_encoded_bytes(input.as_bytes()).eq(written.iter().copied()));
+        assert!(EncodedBytes::new(input.as_bytes(), true).eq(written.iter().copied()));
         assert_eq!(written, b"a%20b%2F%E1%88%B4~%25");
+        // Every byte value, encoded and as it is.
+        let all: [u8; 256] = core::array::from_fn(|i| i as u8);
+        let mut buf = [0u8; 768];
+        let mut w = SliceWriter::new(&mut buf);
+        put_percent_encoded(&mut w, &all, false).unwrap();
+        let written = w.into_bytes();
+        assert!(EncodedBytes::new(&all, true).eq(written.iter().copied()));
+        assert!(EncodedBytes::new(&all, false).eq(all.iter().copied()));
     }
 }
