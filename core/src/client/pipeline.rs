@@ -1037,7 +1037,6 @@ fn staging_full() -> CallError<'static> {
     }
 }
 
-/// Handler errors carry no borrow; give them the call's lifetime.
 /// Why [`Client::prepare`] stopped: an error, or the endpoint rules'
 /// refusal, whose message it left at the start of the URL buffer (so the
 /// caller's [`CallError::EndpointRule`] borrows it from the workspace instead
