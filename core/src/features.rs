@@ -13,6 +13,7 @@
 //! | `float` | `float` / `double` members, and timestamps whose seconds value needs a float to be written or read |
 //! | `endpoint-rules` | the endpoint rules engine: without it a client resolves no endpoint and is given its `endpoint_url` (signing with the client's region and the model's signing name) |
 //! | `validation` | client-side parameter validation: without it `ClientConfig::default()` does not validate (the service still does), and a config that asks for it gets [`Disabled::Validation`] |
+//! | `handlers` | the event system's dispatch: without it a call emits no events, and a client given any handler (its own, a session's or static ones) fails its calls with [`Disabled::Handlers`] |
 //!
 //! A call that needs a part this build left out fails with
 //! [`Disabled`], never a panic.
@@ -42,6 +43,9 @@ pub enum Disabled {
     /// Client-side parameter validation (`parameter_validation`) needs the
     /// `validation` feature.
     Validation,
+    /// A client with event handlers registered (on it, its session, or as
+    /// static handlers) needs the `handlers` feature to run them.
+    Handlers,
 }
 
 impl Disabled {
@@ -60,6 +64,7 @@ impl Disabled {
             Disabled::Float => "float",
             Disabled::EndpointRules => "endpoint-rules",
             Disabled::Validation => "validation",
+            Disabled::Handlers => "handlers",
         }
     }
 }
@@ -74,6 +79,7 @@ impl fmt::Display for Disabled {
             Disabled::Float => f.write_str("float values")?,
             Disabled::EndpointRules => f.write_str("endpoint resolution")?,
             Disabled::Validation => f.write_str("parameter validation")?,
+            Disabled::Handlers => f.write_str("event handlers")?,
         }
         write!(
             f,
@@ -131,6 +137,11 @@ pub(crate) const XML: bool = protocol_enabled(Protocol::RestXml)
 /// Whether client-side parameter validation is on: a constant, so the
 /// validator is not linked when it is false.
 pub(crate) const VALIDATION: bool = cfg!(feature = "validation");
+
+/// Whether the event system dispatches to handlers: a constant, so the
+/// handler lookup and the events' construction are not linked when it is
+/// false.
+pub(crate) const HANDLERS: bool = cfg!(feature = "handlers");
 
 /// Whether the endpoint rules engine is on: a constant, so the evaluator is
 /// not linked when it is false.

@@ -1,6 +1,6 @@
 //! A build without the `endpoint-rules` feature, as a device with fixed
 //! endpoint URLs builds the core (and, as the firmware does, without
-//! `validation`). `cargo xtask test` runs it as
+//! `validation` and `handlers`). `cargo xtask test` runs it as
 //! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
 //! with the default features it holds no test.
 #![cfg(not(feature = "endpoint-rules"))]
@@ -142,4 +142,67 @@ fn a_build_without_validation_refuses_to_validate_typed() {
     );
     assert_eq!(Disabled::Validation.feature(), "validation");
     assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
+}
+
+/// Without `handlers` a call emits no events: a client with none calls as
+/// before, and one given a handler (registered on it, static, or through its
+/// session) fails typed before sending anything, rather than skip it.
+#[cfg(not(feature = "handlers"))]
+#[test]
+fn a_build_without_handlers_refuses_clients_that_have_some() {
+    use stratus_core::client::{Order, Session, StaticHandler};
+
+    static STATICS: [StaticHandler; 1] = [StaticHandler::new("before-call", |_| {})];
+    static CATALOG: [&ServiceEntry; 1] = [&ENTRY];
+    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
+    let clock = VirtualClock::new(1_700_000_000);
+    let transport = Recorder::default();
+    let config = ClientConfig::default()
+        .region("eu-west-1")
+        .endpoint_url("https://demo.eu-west-1.example.com");
+    let mut bufs: Buffers<1024, 1024> = Buffers::new();
+    let refused = |err: CallError<'_>| matches!(err, CallError::Disabled(Disabled::Handlers));
+
+    let plain = client(config.clone(), &transport, &creds, &clock);
+    let out = embassy_futures::block_on(plain.call("Ping", &Empty, bufs.workspace()))
+        .expect("no handlers: the call goes out");
+    assert_eq!(out.status(), 200);
+    assert_eq!(transport.seen.borrow().len(), 1);
+
+    let handler = |_: &mut stratus_core::client::Event<'_, '_>| {};
+    let own = client(config.clone(), &transport, &creds, &clock);
+    assert_eq!(
+        own.register("before-call", &handler, Order::Normal, None),
+        Ok(true)
+    );
+    let err = embassy_futures::block_on(own.call("Ping", &Empty, bufs.workspace()))
+        .expect_err("a registered handler cannot run");
+    assert!(refused(err));
+
+    let statics = client(config.clone(), &transport, &creds, &clock).with_static_handlers(&STATICS);
+    let err = embassy_futures::block_on(statics.call("Ping", &Empty, bufs.workspace()))
+        .expect_err("a static handler cannot run");
+    assert!(refused(err));
+
+    let session = Session::new(&CATALOG, &creds);
+    let quiet = session
+        .client_for(&ENTRY, config.clone(), &transport, &clock)
+        .expect("a session without handlers");
+    let out = embassy_futures::block_on(quiet.call("Ping", &Empty, bufs.workspace()))
+        .expect("an empty session registry is no handler");
+    assert_eq!(out.status(), 200);
+    assert_eq!(transport.seen.borrow().len(), 2);
+    assert_eq!(
+        session.register("before-call", &handler, Order::Normal, None),
+        Ok(true)
+    );
+    let from_session = session
+        .client_for(&ENTRY, config, &transport, &clock)
+        .expect("the client is made; its calls are refused");
+    let err = embassy_futures::block_on(from_session.call("Ping", &Empty, bufs.workspace()))
+        .expect_err("a session's handler cannot run");
+    assert!(refused(err));
+
+    assert_eq!(transport.seen.borrow().len(), 2, "nothing more is sent");
+    assert_eq!(Disabled::Handlers.feature(), "handlers");
 }

@@ -504,6 +504,13 @@ pub trait HandlerSet {
         source: u8,
         out: &mut Matches<'m>,
     ) -> Result<(), TooManyHandlers>;
+
+    /// Whether the set holds no handler at all. A build without the
+    /// `handlers` feature refuses calls of a client whose sets are not all
+    /// empty; a set that cannot tell keeps this default, `false`.
+    fn is_empty(&self) -> bool {
+        false
+    }
 }
 
 impl<const N: usize> HandlerSet for Registry<'_, N> {
@@ -526,6 +533,10 @@ impl<const N: usize> HandlerSet for Registry<'_, N> {
             })?;
         }
         Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        Registry::is_empty(self)
     }
 }
 

@@ -23,6 +23,7 @@ use super::transport::{HttpRequest, RawResponse, Timer, Transport, TransportErro
 use super::{ServiceEntry, Workspace};
 use crate::credentials::ProvideCredentials;
 use crate::endpoint::{Partitions, RuleSet};
+use crate::features::{self, Disabled};
 use crate::http::BodySource;
 use crate::model::{Operation, OperationFlags, StructValue};
 use crate::protocol::parse::ResponseParser;
@@ -164,6 +165,10 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     }
 
     /// Registers a handler on this client (see [`Registry::register`]).
+    ///
+    /// A build without the `handlers` feature keeps the handler but runs
+    /// none: the client's calls fail with
+    /// [`Disabled::Handlers`](crate::features::Disabled::Handlers).
     pub fn register(
         &self,
         pattern: &'a str,
@@ -228,6 +233,11 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         event: &mut Event<'_, '_>,
         answered: fn(&Event<'_, '_>) -> bool,
     ) -> Result<(), EventFailure> {
+        // Without the feature no client that reaches a dispatch has any
+        // handler (`params` refused it), so there is nothing to run.
+        if !features::HANDLERS {
+            return Ok(());
+        }
         let own: &dyn HandlerSet = &self.handlers;
         let matches = match self.session_handlers {
             Some(s) => Matches::gather(&event.name, self.statics, &[s, own]),
@@ -418,12 +428,16 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
 
     /// Step 1 of a call: the operation `name` names (through a custom
     /// operation, whose `prepare` runs first), and the input after the
-    /// parameter events.
+    /// parameter events. In a build without the `handlers` feature a client
+    /// that was given handlers is refused here, before anything is sent.
     fn params<'i>(
         &self,
         name: &str,
         input: &'i dyn StructValue,
     ) -> Result<(&'static Operation, Params<'i>), CallError<'static>> {
+        if !features::HANDLERS && self.has_handlers() {
+            return Err(CallError::Disabled(Disabled::Handlers));
+        }
         let model = self.entry.model;
         let (op, custom) = self.operation(name)?;
         let mut params = Params::new(model, model.input_of(op), input);
@@ -432,6 +446,14 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         }
         self.param_events(op, &mut params)?;
         Ok((op, params))
+    }
+
+    /// Whether any handler could run for this client's events: its own, its
+    /// session's or static ones.
+    fn has_handlers(&self) -> bool {
+        !self.statics.is_empty()
+            || !self.handlers.is_empty()
+            || self.session_handlers.is_some_and(|s| !s.is_empty())
     }
 
     /// The signer an attempt starts with, before `choose-signer`.

@@ -260,16 +260,21 @@ impl<'a, C: ProvideCredentials> Session<'a, C> {
         if config.region.is_none() {
             config.region = self.region.clone();
         }
-        let service_id = ServiceId::hyphenize(entry.model.metadata.service_id);
-        let name = EventName::new(EventKind::CreatingClientClass, service_id.as_str(), None);
-        let own: &dyn HandlerSet = &self.handlers;
-        let matches =
-            Matches::gather(&name, self.statics, &[own]).map_err(|_| SessionError::Handlers)?;
         let mut custom = CustomOperations::new();
-        let mut event = Event::new(name, EventData::CreatingClientClass(&mut custom));
-        matches.run(&mut event, |_| false);
-        if event.failure().is_some() {
-            return Err(SessionError::Handlers);
+        // Without the `handlers` feature the event is not emitted; a session
+        // holding handlers gives them to the client, whose calls then fail
+        // with `Disabled::Handlers`.
+        if crate::features::HANDLERS {
+            let service_id = ServiceId::hyphenize(entry.model.metadata.service_id);
+            let name = EventName::new(EventKind::CreatingClientClass, service_id.as_str(), None);
+            let own: &dyn HandlerSet = &self.handlers;
+            let matches =
+                Matches::gather(&name, self.statics, &[own]).map_err(|_| SessionError::Handlers)?;
+            let mut event = Event::new(name, EventData::CreatingClientClass(&mut custom));
+            matches.run(&mut event, |_| false);
+            if event.failure().is_some() {
+                return Err(SessionError::Handlers);
+            }
         }
         let mut client = Client::new(entry, config, transport, &self.credentials, clock)
             .with_static_handlers(self.statics)
