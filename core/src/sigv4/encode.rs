@@ -206,6 +206,27 @@ pub(crate) fn put_percent_encoded<S: Sink + ?Sized>(
     input: &[u8],
     keep_slash: bool,
 ) -> Result<(), SigningError> {
+    put_percent_encoded_dyn(&mut Forward(sink), input, keep_slash)
+}
+
+/// A sink of any type behind `&mut dyn Sink`: the writers that take it are
+/// compiled once instead of once per sink type (the signer's hasher and the
+/// output's sinks), which saves flash on a device.
+pub(crate) struct Forward<'s, S: Sink + ?Sized>(pub(crate) &'s mut S);
+
+impl<S: Sink + ?Sized> Sink for Forward<'_, S> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
+        self.0.put(bytes)
+    }
+}
+
+/// [`put_percent_encoded`]'s one compiled copy.
+#[inline(never)]
+fn put_percent_encoded_dyn(
+    sink: &mut dyn Sink,
+    input: &[u8],
+    keep_slash: bool,
+) -> Result<(), SigningError> {
     let mut run_start = 0;
     for (i, &b) in input.iter().enumerate() {
         if is_unreserved(b) || (keep_slash && b == b'/') {

@@ -199,6 +199,12 @@ impl Scope<'_> {
         &self,
         sink: &mut S,
     ) -> Result<(), SigningError> {
+        self.write_credential_dyn(&mut super::encode::Forward(sink))
+    }
+
+    /// [`Self::write_credential`]'s one compiled copy.
+    #[inline(never)]
+    fn write_credential_dyn(&self, sink: &mut dyn Sink) -> Result<(), SigningError> {
         sink.put_str(self.access_key_id)?;
         sink.put_byte(b'/')?;
         self.write_scope(sink)
