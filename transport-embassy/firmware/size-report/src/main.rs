@@ -425,7 +425,8 @@ fn report(full: &Measured, fixed: &Measured, baseline: &Measured) -> String {
     let diff = |x: u64, y: u64| x as i64 - y as i64;
     let _ = writeln!(
         out,
-        "\nFirmware ELF, {TARGET}, release (opt-level \"z\", fat LTO, codegen-units 1), \
+        "\nFirmware ELF, {TARGET}, release (opt-level \"z\", fat LTO, codegen-units 1, \
+         target-cpu cortex-m7 from the firmware's .cargo/config.toml), \
          section sizes read from the ELF headers:\n"
     );
     let _ = writeln!(
