@@ -62,6 +62,23 @@ fn client<'a>(
     Client::new(&ENTRY, config, transport, creds, clock)
 }
 
+/// The keys every test signs with.
+fn keys() -> StaticCredentials {
+    StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap())
+}
+
+/// 2023-11-14T22:13:20Z.
+fn at_fixed_time() -> VirtualClock {
+    VirtualClock::new(1_700_000_000)
+}
+
+/// A client config in `eu-west-1` with `url` as its endpoint.
+fn endpoint_config(url: &str) -> ClientConfig {
+    ClientConfig::default()
+        .region("eu-west-1")
+        .endpoint_url(url)
+}
+
 #[test]
 fn service_entries_keep_no_rule_set() {
     assert_eq!(ENTRY.endpoint_rules, None);
@@ -70,8 +87,7 @@ fn service_entries_keep_no_rule_set() {
 
 #[test]
 fn a_client_without_an_endpoint_url_fails_typed() {
-    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
-    let clock = VirtualClock::new(1_700_000_000);
+    let (creds, clock) = (keys(), at_fixed_time());
     let transport = Recorder::default();
     let config = ClientConfig::default().region("eu-west-1");
     let client = client(config, &transport, &creds, &clock);
@@ -87,12 +103,9 @@ fn a_client_without_an_endpoint_url_fails_typed() {
 
 #[test]
 fn a_client_with_an_endpoint_url_signs_for_its_region() {
-    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
-    let clock = VirtualClock::new(1_700_000_000);
+    let (creds, clock) = (keys(), at_fixed_time());
     let transport = Recorder::default();
-    let config = ClientConfig::default()
-        .region("eu-west-1")
-        .endpoint_url("https://demo.eu-west-1.example.com/base");
+    let config = endpoint_config("https://demo.eu-west-1.example.com/base");
     let client = client(config, &transport, &creds, &clock);
     let mut bufs: Buffers<1024, 1024> = Buffers::new();
     let out = embassy_futures::block_on(client.call("Ping", &Empty, bufs.workspace()))
@@ -113,12 +126,9 @@ fn a_client_with_an_endpoint_url_signs_for_its_region() {
 #[cfg(not(feature = "validation"))]
 #[test]
 fn a_build_without_validation_refuses_to_validate_typed() {
-    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
-    let clock = VirtualClock::new(1_700_000_000);
+    let (creds, clock) = (keys(), at_fixed_time());
     let transport = Recorder::default();
-    let config = ClientConfig::default()
-        .region("eu-west-1")
-        .endpoint_url("https://demo.eu-west-1.example.com");
+    let config = endpoint_config("https://demo.eu-west-1.example.com");
     assert!(!config.parameter_validation, "off by default in this build");
     let mut asking = config.clone();
     asking.parameter_validation = true;
@@ -154,12 +164,9 @@ fn a_build_without_handlers_refuses_clients_that_have_some() {
 
     static STATICS: [StaticHandler; 1] = [StaticHandler::new("before-call", |_| {})];
     static CATALOG: [&ServiceEntry; 1] = [&ENTRY];
-    let creds = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
-    let clock = VirtualClock::new(1_700_000_000);
+    let (creds, clock) = (keys(), at_fixed_time());
     let transport = Recorder::default();
-    let config = ClientConfig::default()
-        .region("eu-west-1")
-        .endpoint_url("https://demo.eu-west-1.example.com");
+    let config = endpoint_config("https://demo.eu-west-1.example.com");
     let mut bufs: Buffers<1024, 1024> = Buffers::new();
     let refused = |err: CallError<'_>| matches!(err, CallError::Disabled(Disabled::Handlers));
 
