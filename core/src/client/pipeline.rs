@@ -929,7 +929,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 settings,
             };
             let mut keys = self.keys.borrow_mut();
-            let out = sigv4::sign(&signable, &params, &mut keys).map_err(CallError::Signing)?;
+            let out = sigv4::sign_in_headers(&signable, &params, &mut keys)
+                .map_err(CallError::Signing)?;
             chunk_signer = S::chunk_signer(&params, &out, &mut keys);
             let mut text: heapless::String<{ sigv4::AUTHORIZATION_CAPACITY + 64 }> =
                 heapless::String::new();

@@ -424,8 +424,12 @@ fn segment_kept(path: &str, index: usize, segment: &str) -> bool {
 /// let text = CanonicalRequest::new(&req, &params).unwrap().write_into(&mut buf).unwrap();
 /// assert!(text.starts_with("GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"));
 /// ```
+///
+/// `QUERY` is whether the signature may go in the query string (presigning):
+/// the pipeline's calls, which always sign in headers, use
+/// `CanonicalRequest<'_, false>`, whose presign paths are compiled out.
 #[derive(Debug)]
-pub struct CanonicalRequest<'a> {
+pub struct CanonicalRequest<'a, const QUERY: bool = true> {
     request: SignableRequest<'a>,
     settings: SigningSettings,
     scope: Scope<'a>,
@@ -442,7 +446,30 @@ impl<'a> CanonicalRequest<'a> {
         request: &SignableRequest<'a>,
         params: &SigningParams<'a>,
     ) -> Result<Self, SigningError> {
-        let settings = params.settings;
+        Self::build(request, params)
+    }
+}
+
+impl<'a> CanonicalRequest<'a, false> {
+    /// [`CanonicalRequest::new`] for a signature in the headers, whatever
+    /// `params.settings.location` says.
+    pub(crate) fn in_headers(
+        request: &SignableRequest<'a>,
+        params: &SigningParams<'a>,
+    ) -> Result<Self, SigningError> {
+        Self::build(request, params)
+    }
+}
+
+impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
+    fn build(
+        request: &SignableRequest<'a>,
+        params: &SigningParams<'a>,
+    ) -> Result<Self, SigningError> {
+        let mut settings = params.settings;
+        if !QUERY {
+            settings.location = SignatureLocation::Headers;
+        }
         if !is_token(request.method) {
             return Err(SigningError::InvalidMethod);
         }
@@ -456,15 +483,16 @@ impl<'a> CanonicalRequest<'a> {
         if params.time.as_secs() >= 253_402_300_800 {
             return Err(SigningError::TimeOutOfRange);
         }
-        let query_mode = match settings.location {
-            SignatureLocation::Headers => false,
-            SignatureLocation::QueryString { expires_secs } => {
-                if !(1..=604_800).contains(&expires_secs) {
-                    return Err(SigningError::InvalidExpiry { secs: expires_secs });
+        let query_mode = QUERY
+            && match settings.location {
+                SignatureLocation::Headers => false,
+                SignatureLocation::QueryString { expires_secs } => {
+                    if !(1..=604_800).contains(&expires_secs) {
+                        return Err(SigningError::InvalidExpiry { secs: expires_secs });
+                    }
+                    true
                 }
-                true
-            }
-        };
+            };
         let access_key_id = params.credentials.access_key_id();
         if access_key_id.len() + 1 + 8 + 1 + params.region.len() + 1 + params.service.len() + 13
             > CREDENTIAL_CAPACITY
@@ -736,10 +764,11 @@ impl<'a> CanonicalRequest<'a> {
     }
 
     fn query_mode(&self) -> bool {
-        matches!(
-            self.settings.location,
-            SignatureLocation::QueryString { .. }
-        )
+        QUERY
+            && matches!(
+                self.settings.location,
+                SignatureLocation::QueryString { .. }
+            )
     }
 
     fn write_path<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {

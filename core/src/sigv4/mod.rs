@@ -110,7 +110,39 @@ pub fn sign<'a>(
     params: &SigningParams<'a>,
     cache: &mut SigningKeyCache,
 ) -> Result<SigningOutput<'a>, SigningError> {
-    let canonical = CanonicalRequest::new(request, params)?;
+    signed(CanonicalRequest::new(request, params)?, params, cache)
+}
+
+/// [`sign`] with the signature in the headers, whatever
+/// `params.settings.location` says: every call the pipeline sends
+/// (presigning uses [`sign`]). The query-string paths are not compiled into
+/// it, which keeps them out of a device's flash.
+pub(crate) fn sign_in_headers<'a>(
+    request: &SignableRequest<'a>,
+    params: &SigningParams<'a>,
+    cache: &mut SigningKeyCache,
+) -> Result<SigningOutput<'a>, SigningError> {
+    let params = SigningParams {
+        settings: SigningSettings {
+            location: SignatureLocation::Headers,
+            ..params.settings
+        },
+        ..*params
+    };
+    signed(
+        CanonicalRequest::in_headers(request, &params)?,
+        &params,
+        cache,
+    )
+}
+
+/// Steps 2 and 3: the string to sign and the signature.
+#[inline(always)]
+fn signed<'a, const QUERY: bool>(
+    canonical: CanonicalRequest<'a, QUERY>,
+    params: &SigningParams<'a>,
+    cache: &mut SigningKeyCache,
+) -> Result<SigningOutput<'a>, SigningError> {
     let string_to_sign = StringToSign::new(&canonical);
     let key = cache.get_for_day(
         params.credentials,

@@ -43,8 +43,8 @@ pub struct SigningOutput<'a> {
 
 impl<'a> SigningOutput<'a> {
     #[inline(always)]
-    pub(crate) fn new(
-        canonical: &CanonicalRequest<'a>,
+    pub(crate) fn new<const QUERY: bool>(
+        canonical: &CanonicalRequest<'a, QUERY>,
         location: SignatureLocation,
         signature: Signature,
     ) -> Result<Self, SigningError> {

@@ -21,14 +21,14 @@ pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// The string to sign:
 /// `AWS4-HMAC-SHA256\n<date>\n<scope>\n<hex sha256 of canonical request>`.
 #[derive(Clone, Debug)]
-pub struct StringToSign<'c> {
-    canonical: &'c CanonicalRequest<'c>,
+pub struct StringToSign<'c, const QUERY: bool = true> {
+    canonical: &'c CanonicalRequest<'c, QUERY>,
     digest_hex: [u8; 64],
 }
 
-impl<'c> StringToSign<'c> {
+impl<'c, const QUERY: bool> StringToSign<'c, QUERY> {
     /// The string to sign for a canonical request (hashing it once).
-    pub fn new(canonical: &'c CanonicalRequest<'_>) -> Self {
+    pub fn new(canonical: &'c CanonicalRequest<'_, QUERY>) -> Self {
         StringToSign {
             canonical,
             digest_hex: hex32(&canonical.digest()),
