@@ -100,6 +100,8 @@ struct Leaf {
     der: Vec<u8>,
     key_der: Vec<u8>,
     spki_sha256: [u8; 32],
+    /// Intermediates the server sends after the leaf.
+    intermediates: Vec<Vec<u8>>,
 }
 
 impl Pki {
@@ -135,11 +137,57 @@ impl Pki {
                 der: cert.der().to_vec(),
                 key_der: key.serialize_der(),
                 spki_sha256,
+                intermediates: Vec::new(),
             },
             cert.pem(),
             key.serialize_pem(),
         )
     }
+}
+
+/// An RSA chain for `MOTO_NAME`: a root (RSA 4096, signing with SHA-512),
+/// an intermediate (RSA 3072, SHA-384) and a leaf (RSA 2048), from the test
+/// keys in `transport-embassy/testdata`. Returns the root (DER) and the leaf.
+fn rsa_chain() -> (Vec<u8>, Leaf) {
+    use rcgen::{PKCS_RSA_SHA256, PKCS_RSA_SHA384, PKCS_RSA_SHA512, SignatureAlgorithm};
+    let pair = |der: &[u8], alg: &'static SignatureAlgorithm| {
+        KeyPair::from_pkcs8_der_and_sign_algo(&der.to_vec().into(), alg).unwrap()
+    };
+    let root_key = pair(
+        include_bytes!("../../transport-embassy/testdata/rsa-4096.pk8.der"),
+        &PKCS_RSA_SHA512,
+    );
+    let int_key = pair(
+        include_bytes!("../../transport-embassy/testdata/rsa-3072.pk8.der"),
+        &PKCS_RSA_SHA384,
+    );
+    let leaf_key = pair(
+        include_bytes!("../../transport-embassy/testdata/rsa-2048.pk8.der"),
+        &PKCS_RSA_SHA256,
+    );
+    let ca = |name: &str| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(DnType::CommonName, name);
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p
+    };
+    let root = ca("stratus test RSA root").self_signed(&root_key).unwrap();
+    let int = ca("stratus test RSA intermediate")
+        .signed_by(&int_key, &root, &root_key)
+        .unwrap();
+    let leaf = CertificateParams::new(vec![MOTO_NAME.to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &int, &int_key)
+        .unwrap();
+    (
+        root.der().to_vec(),
+        Leaf {
+            der: leaf.der().to_vec(),
+            key_der: leaf_key.serialize_der(),
+            spki_sha256: Sha256::digest(leaf_key.public_key_der()).into(),
+            intermediates: vec![int.der().to_vec()],
+        },
+    )
 }
 
 fn moto_tls(dir: &Path, pki: &Pki) -> (MotoTls, Leaf) {
@@ -698,9 +746,13 @@ fn tls_server(leaf: &Leaf, behaviour: Behaviour, client_ca: Option<&[u8]>) -> u1
             builder.with_client_cert_verifier(verifier)
         }
     };
+    let chain = std::iter::once(&leaf.der)
+        .chain(&leaf.intermediates)
+        .map(|der| CertificateDer::from(der.clone()))
+        .collect();
     let config = builder
         .with_single_cert(
-            vec![CertificateDer::from(leaf.der.clone())],
+            chain,
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf.key_der.clone())),
         )
         .unwrap();
@@ -788,6 +840,10 @@ fn embassy_tap_faults() {
         tls_server(&valid, Behaviour::Answer, Some(&pki.ca_der())),
         tls_server(&valid, Behaviour::Answer, None),
     ];
+    // An RSA chain (the handshake then signs with RSA-PSS).
+    let (rsa_root, rsa_leaf) = rsa_chain();
+    let rsa_port = tls_server(&rsa_leaf, Behaviour::Answer, None);
+    let rsa_root: &'static [u8] = Box::leak(rsa_root.into_boxed_slice());
     let (device, _, _) = pki.leaf(&["device-1.stratus.test"], None);
     let (cut_port, _) = plain_server(Behaviour::CloseMidResponse);
     let (silent_port, _) = plain_server(Behaviour::Silent);
@@ -865,6 +921,19 @@ fn embassy_tap_faults() {
                 check(
                     "expired certificate",
                     cert(CertificateError::Expired),
+                    got,
+                    &transport,
+                )
+                .await;
+                let mut rsa_resources = Box::new(TestResources::new());
+                let rsa = EmbassyTransport::new(stack, &mut *rsa_resources, OsRng)
+                    .with_tls(TlsSettings::new(Trust::Ca(rsa_root)));
+                let got = get(&rsa, "https", MOTO_NAME, rsa_port, normal).await;
+                check("RSA chain to its root (no fault)", Ok(200), got, &transport).await;
+                let got = get(&transport, "https", MOTO_NAME, rsa_port, normal).await;
+                check(
+                    "RSA chain to an untrusted root",
+                    cert(CertificateError::UnknownIssuer),
                     got,
                     &transport,
                 )
@@ -1033,7 +1102,7 @@ fn embassy_tap_faults() {
          the server accepted {}",
         keep_accepted.load(Ordering::SeqCst)
     );
-    assert_eq!(faults.len(), 10);
+    assert_eq!(faults.len(), 12);
     assert_eq!(wrong, 0, "{wrong} fault(s) did not give their typed error");
     assert!(statuses.iter().all(|s| *s == Ok(200)), "{statuses:?}");
     assert_eq!((connections, reused), (1, 4));

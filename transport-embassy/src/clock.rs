@@ -80,12 +80,3 @@ impl Timer for EmbassyClock {
         EmbassyTimer::after_millis(ms).await
     }
 }
-
-/// The TLS verifier's view of the wall time.
-pub(crate) struct TlsWallClock;
-
-impl embedded_tls::TlsClock for TlsWallClock {
-    fn now() -> Option<u64> {
-        wall_now().map(UnixTime::as_secs)
-    }
-}

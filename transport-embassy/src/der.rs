@@ -1,7 +1,8 @@
-//! Just enough DER to read what the transport checks itself in an X.509
-//! certificate (its public key, its validity, its DNS names) and to find the
-//! scalar of an EC private key. Every read is bounds-checked; malformed input
-//! is `None`, never a panic.
+//! Just enough DER to check an X.509 chain without a heap (the signed
+//! bytes, the signature and its algorithm, the names, the public key, the
+//! validity, whether it is a CA, its DNS and IP names), to read an RSA
+//! public key, and to find the scalar of an EC private key. Every read is
+//! bounds-checked; malformed input is `None`, never a panic.
 
 use stratus_core::time::{CivilTime, UnixTime};
 
@@ -65,97 +66,188 @@ const UTC_TIME: u8 = 0x17;
 const GENERALIZED_TIME: u8 = 0x18;
 const VERSION: u8 = 0xa0;
 const EXTENSIONS: u8 = 0xa3;
-const DNS_NAME: u8 = 0x82;
+const BOOLEAN: u8 = 0x01;
+/// GeneralName choices: `[2] dNSName`, `[7] iPAddress`.
+pub(crate) const DNS_NAME: u8 = 0x82;
+pub(crate) const IP_ADDRESS: u8 = 0x87;
 /// 2.5.29.17, subjectAltName.
 const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+/// 2.5.29.19, basicConstraints.
+const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 
 /// The fields of a certificate the transport reads itself.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CertFields<'a> {
+    /// The signed part, `tbsCertificate`, header included.
+    pub tbs: &'a [u8],
+    /// The OID (content bytes) of the algorithm the issuer signed with.
+    pub signature_algorithm: &'a [u8],
+    /// The issuer's signature (the BIT STRING's bytes).
+    pub signature: &'a [u8],
+    /// The issuer's and the subject's names, DER as written.
+    pub issuer: &'a [u8],
+    pub subject: &'a [u8],
     /// The whole SubjectPublicKeyInfo element (what a key pin hashes).
     pub spki: &'a [u8],
-    /// The public key's bits (an uncompressed EC point for EC keys).
-    pub public_key: &'a [u8],
     /// notBefore, notAfter.
     pub validity: (Option<UnixTime>, Option<UnixTime>),
     /// The subjectAltName extension's content (a GeneralNames sequence's
     /// content), if any.
     pub alt_names: Option<&'a [u8]>,
+    /// basicConstraints says `cA: TRUE`.
+    pub is_ca: bool,
 }
 
-/// Reads a DER certificate's SubjectPublicKeyInfo, validity and names.
+/// A SubjectPublicKeyInfo's parts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spki<'a> {
+    /// The key algorithm's OID (content bytes).
+    pub algorithm: &'a [u8],
+    /// The algorithm's parameters element (a curve's OID for EC keys), if
+    /// any; its content bytes.
+    pub parameters: Option<Tlv<'a>>,
+    /// The key's bits: an uncompressed point for EC keys, an
+    /// `RSAPublicKey` for RSA keys.
+    pub key: &'a [u8],
+}
+
+/// Reads a SubjectPublicKeyInfo element.
+pub(crate) fn spki(der: &[u8]) -> Option<Spki<'_>> {
+    let (spki, _) = expect(der, SEQUENCE)?;
+    let (alg, key_rest) = expect(spki.value, SEQUENCE)?;
+    let (algorithm, params) = expect(alg.value, OID)?;
+    let parameters = match read(params) {
+        Some((tlv, _)) => Some(tlv),
+        None if params.is_empty() => None,
+        None => return None,
+    };
+    let (bits, _) = expect(key_rest, BIT_STRING)?;
+    Some(Spki {
+        algorithm: algorithm.value,
+        parameters,
+        key: bit_string_bytes(bits)?,
+    })
+}
+
+/// A BIT STRING's bytes; its first content byte counts unused bits, 0 for
+/// keys and signatures.
+fn bit_string_bytes(bits: Tlv<'_>) -> Option<&[u8]> {
+    match bits.value.split_first() {
+        Some((0, bytes)) => Some(bytes),
+        _ => None,
+    }
+}
+
+/// Reads what [`CertFields`] holds from a DER certificate.
 pub(crate) fn certificate(der: &[u8]) -> Option<CertFields<'_>> {
     let (cert, _) = expect(der, SEQUENCE)?;
-    let (tbs, _) = expect(cert.value, SEQUENCE)?;
+    let (tbs, after_tbs) = expect(cert.value, SEQUENCE)?;
+    let (outer_alg, after_alg) = expect(after_tbs, SEQUENCE)?;
+    let (signature_algorithm, _) = expect(outer_alg.value, OID)?;
+    let (signature, _) = expect(after_alg, BIT_STRING)?;
     let mut rest = tbs.value;
     if rest.first() == Some(&VERSION) {
         rest = read(rest)?.1;
     }
     let (_serial, rest) = expect(rest, INTEGER)?;
-    let (_sig_alg, rest) = expect(rest, SEQUENCE)?;
-    let (_issuer, rest) = expect(rest, SEQUENCE)?;
+    let (inner_alg, rest) = expect(rest, SEQUENCE)?;
+    // The algorithm inside the signed part must be the one outside it.
+    if inner_alg.raw != outer_alg.raw {
+        return None;
+    }
+    let (issuer, rest) = expect(rest, SEQUENCE)?;
     let (validity, rest) = expect(rest, SEQUENCE)?;
-    let (_subject, rest) = expect(rest, SEQUENCE)?;
-    let (spki, mut rest) = expect(rest, SEQUENCE)?;
-    let (_alg, key_rest) = expect(spki.value, SEQUENCE)?;
-    let (bits, _) = expect(key_rest, BIT_STRING)?;
-    // The first content byte of a BIT STRING counts unused bits: 0 for keys.
-    let public_key = match bits.value.split_first() {
-        Some((0, key)) => key,
-        _ => return None,
-    };
+    let (subject, rest) = expect(rest, SEQUENCE)?;
+    let (spki_tlv, mut rest) = expect(rest, SEQUENCE)?;
+    spki(spki_tlv.raw)?;
     let (not_before, after) = read(validity.value)?;
     let (not_after, _) = read(after)?;
-    let mut alt_names = None;
+    let mut extensions = None;
     while !rest.is_empty() {
         let (field, next) = read(rest)?;
         rest = next;
         if field.tag == EXTENSIONS {
-            alt_names = subject_alt_names(field.value)?;
+            extensions = Some(field.value);
         }
     }
-    Some(CertFields {
-        spki: spki.raw,
-        public_key,
+    let mut fields = CertFields {
+        tbs: tbs.raw,
+        signature_algorithm: signature_algorithm.value,
+        signature: bit_string_bytes(signature)?,
+        issuer: issuer.raw,
+        subject: subject.raw,
+        spki: spki_tlv.raw,
         validity: (time(not_before), time(not_after)),
-        alt_names,
-    })
+        alt_names: None,
+        is_ca: false,
+    };
+    if let Some(explicit) = extensions {
+        read_extensions(explicit, &mut fields)?;
+    }
+    Some(fields)
 }
 
-/// The subjectAltName content from an `[3] { SEQUENCE OF Extension }`.
-fn subject_alt_names(explicit: &[u8]) -> Option<Option<&[u8]>> {
+/// Fills in subjectAltName and basicConstraints from an
+/// `[3] { SEQUENCE OF Extension }`.
+fn read_extensions<'a>(explicit: &'a [u8], fields: &mut CertFields<'a>) -> Option<()> {
     let (list, _) = expect(explicit, SEQUENCE)?;
     let mut rest = list.value;
     while !rest.is_empty() {
         let (ext, next) = expect(rest, SEQUENCE)?;
         rest = next;
-        let (oid, mut fields) = expect(ext.value, OID)?;
-        if oid.value != SUBJECT_ALT_NAME {
-            continue;
-        }
+        let (oid, mut value) = expect(ext.value, OID)?;
         // Skip `critical BOOLEAN` if present.
-        if fields.first() == Some(&0x01) {
-            fields = read(fields)?.1;
+        if value.first() == Some(&BOOLEAN) {
+            value = read(value)?.1;
         }
-        let (octets, _) = expect(fields, OCTET_STRING)?;
-        let (names, _) = expect(octets.value, SEQUENCE)?;
-        return Some(Some(names.value));
+        let (octets, _) = expect(value, OCTET_STRING)?;
+        if oid.value == SUBJECT_ALT_NAME {
+            fields.alt_names = Some(expect(octets.value, SEQUENCE)?.0.value);
+        } else if oid.value == BASIC_CONSTRAINTS {
+            // SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint … }
+            let (constraints, _) = expect(octets.value, SEQUENCE)?;
+            fields.is_ca = matches!(
+                expect(constraints.value, BOOLEAN),
+                Some((Tlv { value: [v], .. }, _)) if *v != 0
+            );
+        }
     }
-    Some(None)
+    Some(())
 }
 
-/// The DNS names of a GeneralNames content (others skipped).
-pub(crate) fn dns_names(mut names: &[u8]) -> impl Iterator<Item = &[u8]> {
+/// The names of one kind (`DNS_NAME`, `IP_ADDRESS`) in a GeneralNames
+/// content (others skipped).
+pub(crate) fn names_of(mut names: &[u8], kind: u8) -> impl Iterator<Item = &[u8]> {
     core::iter::from_fn(move || {
         while !names.is_empty() {
             let (name, next) = read(names)?;
             names = next;
-            if name.tag == DNS_NAME {
+            if name.tag == kind {
                 return Some(name.value);
             }
         }
         None
     })
+}
+
+/// An `RSAPublicKey`'s modulus (leading zero bytes dropped) and public
+/// exponent (at most 8 bytes).
+#[cfg(feature = "rsa")]
+pub(crate) fn rsa_public_key(der: &[u8]) -> Option<(&[u8], u64)> {
+    let (key, _) = expect(der, SEQUENCE)?;
+    let (modulus, rest) = expect(key.value, INTEGER)?;
+    let (exponent, _) = expect(rest, INTEGER)?;
+    let first_digit = modulus.value.iter().position(|&b| b != 0)?;
+    let e = exponent.value;
+    let e_digits = e.get(e.iter().position(|&b| b != 0)?..)?;
+    if e_digits.len() > 8 || modulus.value.first().is_some_and(|&b| b & 0x80 != 0) {
+        // Larger exponents are not used; a set top bit is a negative number.
+        return None;
+    }
+    let e = e_digits
+        .iter()
+        .fold(0u64, |acc, &d| (acc << 8) | u64::from(d));
+    Some((&modulus.value[first_digit..], e))
 }
 
 /// A UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).

@@ -6,20 +6,25 @@
 //! Two ways, both heap-free:
 //!
 //! * [`Trust::Ca`] — the server's chain must lead to this CA certificate
-//!   (DER), and the leaf must name the host connected to (its DNS
-//!   subjectAltNames; its common name only when it has none). The chain's
-//!   signatures are checked by embedded-tls's `rustpki` verifier: ECDSA P-256
-//!   (and P-384 with the `p384` feature). Validity dates are checked against
+//!   (DER): each certificate signed by the next one up, which must be a CA
+//!   (basicConstraints) named as its issuer; intermediates in any order.
+//!   The leaf must name the host connected to in its subjectAltName (a DNS
+//!   name, or an IP address when connecting to one; the common name is not
+//!   used, as in browsers). Validity dates are checked against
 //!   [`EmbassyClock`](crate::EmbassyClock)'s wall time once it is set, not
-//!   before. RSA chains need embedded-tls's `rsa` feature, which needs a heap:
-//!   not offered here.
+//!   before. Keys: EC P-256, RSA 2048–4096 bits (feature `rsa`, on by
+//!   default; most AWS endpoints serve RSA chains), EC P-384 (feature
+//!   `p384`). The chain is checked by this crate, not by embedded-tls's
+//!   `rustpki` verifier: that one needs a heap for RSA, keeps a copy of the
+//!   chain (4 KiB) during the handshake, and does not check that issuers
+//!   are CAs.
 //! * [`Trust::PinnedKey`] / [`Trust::PinnedCertificate`] — the leaf's
 //!   SubjectPublicKeyInfo (or whole certificate) must have this SHA-256; the
 //!   host name and dates are not looked at (the pin says who the server is).
-//!   The handshake signature is checked with the pinned key (P-256).
 //!
 //! Either way, the server's `CertificateVerify` signature over the handshake
-//! is checked, so a server showing someone else's certificate fails.
+//! is checked with the leaf's key (ECDSA on the key's curve, or RSA-PSS),
+//! so a server showing someone else's certificate fails.
 //!
 //! A [`ClientIdentity`] (a certificate and its EC P-256 key) is presented
 //! when the server asks for one; it needs the `client-identity` feature (on
@@ -37,26 +42,20 @@
 
 use core::fmt;
 
-use embedded_tls::pki::CertVerifier;
 use embedded_tls::{
     Aes128GcmSha256, Certificate, CertificateRef, CertificateVerifyRef, CryptoProvider,
-    SignatureScheme, TlsCipherSuite, TlsError, TlsVerifier,
+    TlsCipherSuite, TlsError, TlsVerifier,
 };
-use p256::ecdsa::signature::Verifier as _;
 use rand_core::{CryptoRng, CryptoRngCore, RngCore};
 use sha2::{Digest, Sha256};
 use stratus_core::client::{CertificateError, TransportError};
 
-use crate::clock::{TlsWallClock, wall_now};
-use crate::der;
+use crate::clock::wall_now;
+use crate::{der, verify};
 
 /// The cipher suite the transport offers (TLS_AES_128_GCM_SHA256, which
 /// every TLS 1.3 server must support).
 pub(crate) type Suite = Aes128GcmSha256;
-
-/// Bytes kept of the server's certificate chain while the handshake is
-/// checked (CA mode).
-pub const MAX_CHAIN_BYTES: usize = 4096;
 
 /// Who the server must be. See the [module docs](self).
 #[derive(Clone, Copy)]
@@ -187,30 +186,20 @@ impl<'a> TlsSettings<'a> {
 /// The verifier of one handshake; `failed` says which check refused the
 /// server (embedded-tls carries only its own error out of a verifier).
 pub(crate) struct Verifier<'a> {
-    kind: Kind<'a>,
+    trust: Trust<'a>,
+    host: &'a str,
+    /// The accepted leaf's SubjectPublicKeyInfo and the transcript up to
+    /// it, for the handshake signature that follows.
+    checked: Option<(heapless::Vec<u8, MAX_SPKI>, Sha256)>,
     pub(crate) failed: Option<CertificateError>,
 }
 
-// Without a heap the CA verifier (it keeps the chain, MAX_CHAIN_BYTES) cannot
-// be boxed; the verifier lives on the stack for one handshake only.
-#[allow(clippy::large_enum_variant)]
-enum Kind<'a> {
-    Ca {
-        inner: CertVerifier<'a, Suite, TlsWallClock, MAX_CHAIN_BYTES>,
-        host: &'a str,
-    },
-    Pin {
-        pin: Pin,
-        /// The pinned leaf's EC point and the transcript up to it.
-        checked: Option<(heapless::Vec<u8, 97>, Sha256)>,
-    },
-}
-
-#[derive(Clone, Copy)]
-enum Pin {
-    Key([u8; 32]),
-    Certificate([u8; 32]),
-}
+/// The largest leaf SubjectPublicKeyInfo kept: an RSA-4096 key with the
+/// `rsa` feature, a P-384 point without.
+#[cfg(feature = "rsa")]
+const MAX_SPKI: usize = 600;
+#[cfg(not(feature = "rsa"))]
+const MAX_SPKI: usize = 128;
 
 /// Compares without stopping at the first difference.
 fn same(a: &[u8; 32], b: &[u8]) -> bool {
@@ -219,58 +208,82 @@ fn same(a: &[u8; 32], b: &[u8]) -> bool {
 
 impl<'a> Verifier<'a> {
     pub(crate) fn new(trust: Trust<'a>, host: &'a str) -> Self {
-        let kind = match trust {
-            Trust::Ca(ca) => Kind::Ca {
-                inner: CertVerifier::new(Certificate::X509(ca)),
-                host,
-            },
-            Trust::PinnedKey(h) => Kind::Pin {
-                pin: Pin::Key(h),
-                checked: None,
-            },
-            Trust::PinnedCertificate(h) => Kind::Pin {
-                pin: Pin::Certificate(h),
-                checked: None,
-            },
-        };
-        Verifier { kind, failed: None }
+        Verifier {
+            trust,
+            host,
+            checked: None,
+            failed: None,
+        }
     }
 
     fn fail(&mut self, kind: CertificateError) -> TlsError {
         self.failed = Some(kind);
         TlsError::InvalidCertificate
     }
+
+    /// Whether the server's certificate is who [`Trust`] says it must be.
+    fn accept<'c>(&self, cert: &CertificateRef<'c>) -> Result<&'c [u8], CertificateError> {
+        let Some(embedded_tls::CertificateEntryRef::X509(leaf)) = cert.entries.first() else {
+            return Err(CertificateError::Other);
+        };
+        let fields = der::certificate(leaf).ok_or(CertificateError::Other)?;
+        if verify::key(fields.spki).is_none() {
+            // A key of a kind this build cannot check signatures with.
+            return Err(CertificateError::Other);
+        }
+        let pinned = |pin: &[u8; 32], bytes: &[u8]| {
+            if same(pin, &Sha256::digest(bytes)) {
+                Ok(())
+            } else {
+                Err(CertificateError::UnknownIssuer)
+            }
+        };
+        match self.trust {
+            Trust::Ca(ca) => {
+                check_leaf(&fields, self.host)?;
+                verify::chain(ca, &cert.entries, wall_now())?;
+            }
+            Trust::PinnedKey(pin) => pinned(&pin, fields.spki)?,
+            Trust::PinnedCertificate(pin) => pinned(&pin, leaf)?,
+        }
+        Ok(fields.spki)
+    }
 }
 
-/// Checks what embedded-tls's CA verifier folds into one error: the name
-/// and the dates, so a failure can be told by kind.
-fn check_leaf(leaf: &[u8], host: &str) -> Result<(), CertificateError> {
-    let fields = der::certificate(leaf).ok_or(CertificateError::Other)?;
-    let named = match fields.alt_names {
-        Some(names) => der::dns_names(names).any(|n| der::name_matches(n, host.as_bytes())),
-        // No subjectAltName: embedded-tls falls back to the common name.
-        None => true,
+/// Checks the leaf's name and dates: it must name `host` in its
+/// subjectAltName (a DNS name, or an IP address when `host` is one; the
+/// common name is not used, as in browsers) and be in its validity period
+/// once the wall time is known.
+fn check_leaf(fields: &der::CertFields<'_>, host: &str) -> Result<(), CertificateError> {
+    let names = fields.alt_names.unwrap_or(&[]);
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let named = match bare.parse::<core::net::IpAddr>() {
+        Ok(core::net::IpAddr::V4(ip)) => {
+            der::names_of(names, der::IP_ADDRESS).any(|n| n == ip.octets())
+        }
+        Ok(core::net::IpAddr::V6(ip)) => {
+            der::names_of(names, der::IP_ADDRESS).any(|n| n == ip.octets())
+        }
+        Err(_) => {
+            der::names_of(names, der::DNS_NAME).any(|n| der::name_matches(n, bare.as_bytes()))
+        }
     };
     if !named {
         return Err(CertificateError::NameMismatch);
     }
-    if let Some(now) = wall_now() {
-        let (from, until) = fields.validity;
-        if from.is_some_and(|t| now < t) || until.is_some_and(|t| now > t) {
-            return Err(CertificateError::Expired);
-        }
+    if verify::expired(fields, wall_now()) {
+        return Err(CertificateError::Expired);
     }
     Ok(())
 }
 
 impl TlsVerifier<Suite> for Verifier<'_> {
-    fn set_hostname_verification(&mut self, hostname: &str) -> Result<(), TlsError> {
-        match &mut self.kind {
-            Kind::Ca { inner, .. } => {
-                TlsVerifier::<Suite>::set_hostname_verification(inner, hostname)
-            }
-            Kind::Pin { .. } => Ok(()),
-        }
+    fn set_hostname_verification(&mut self, _hostname: &str) -> Result<(), TlsError> {
+        // The host is checked against the leaf in `verify_certificate`.
+        Ok(())
     }
 
     fn verify_certificate(
@@ -278,61 +291,30 @@ impl TlsVerifier<Suite> for Verifier<'_> {
         transcript: &<Suite as TlsCipherSuite>::Hash,
         cert: CertificateRef,
     ) -> Result<(), TlsError> {
-        let leaf = match cert.entries.first() {
-            Some(embedded_tls::CertificateEntryRef::X509(der)) => *der,
-            _ => return Err(self.fail(CertificateError::Other)),
-        };
-        let outcome = match &mut self.kind {
-            Kind::Ca { inner, host } => match check_leaf(leaf, host) {
-                Err(kind) => Err(kind),
-                Ok(()) => match inner.verify_certificate(transcript, cert) {
-                    Ok(()) => Ok(()),
-                    Err(TlsError::OutOfMemory | TlsError::InsufficientSpace) => {
-                        Err(CertificateError::Other)
-                    }
-                    Err(_) => Err(CertificateError::UnknownIssuer),
-                },
-            },
-            Kind::Pin { pin, checked } => match der::certificate(leaf) {
-                None => Err(CertificateError::Other),
-                Some(fields) => {
-                    let ok = match pin {
-                        Pin::Key(h) => same(h, &Sha256::digest(fields.spki)),
-                        Pin::Certificate(h) => same(h, &Sha256::digest(leaf)),
-                    };
-                    match heapless::Vec::from_slice(fields.public_key) {
-                        Ok(key) if ok => {
-                            *checked = Some((key, transcript.clone()));
-                            Ok(())
-                        }
-                        Ok(_) => Err(CertificateError::UnknownIssuer),
-                        Err(()) => Err(CertificateError::Other),
-                    }
-                }
-            },
-        };
-        outcome.map_err(|kind| self.fail(kind))
+        let kept = self
+            .accept(&cert)
+            .and_then(|spki| heapless::Vec::from_slice(spki).map_err(|()| CertificateError::Other));
+        match kept {
+            Ok(spki) => {
+                self.checked = Some((spki, transcript.clone()));
+                Ok(())
+            }
+            Err(kind) => Err(self.fail(kind)),
+        }
     }
 
     fn verify_signature(&mut self, verify: CertificateVerifyRef) -> Result<(), TlsError> {
-        match &mut self.kind {
-            Kind::Ca { inner, .. } => inner.verify_signature(verify),
-            Kind::Pin { checked, .. } => {
-                let (key, transcript) = checked.take().ok_or(TlsError::InvalidHandshake)?;
-                if verify.signature_scheme != SignatureScheme::EcdsaSecp256r1Sha256 {
-                    return Err(TlsError::InvalidSignatureScheme);
-                }
-                let mut message: heapless::Vec<u8, 130> = heapless::Vec::new();
-                let _ = message.resize(64, b' ');
-                let _ = message.extend_from_slice(b"TLS 1.3, server CertificateVerify\x00");
-                let _ = message.extend_from_slice(&transcript.finalize());
-                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key)
-                    .map_err(|_| TlsError::InvalidSignatureScheme)?;
-                let signature = p256::ecdsa::Signature::from_der(verify.signature)
-                    .map_err(|_| TlsError::InvalidSignature)?;
-                key.verify(&message, &signature)
-                    .map_err(|_| TlsError::InvalidSignature)
-            }
+        let (spki, transcript) = self.checked.take().ok_or(TlsError::InvalidHandshake)?;
+        let key = verify::key(&spki).ok_or(TlsError::InvalidSignatureScheme)?;
+        // RFC 8446 section 4.4.3: 64 spaces, the context string, a zero
+        // byte, then the transcript hash.
+        let mut message = [b' '; 64 + 34 + 32];
+        message[64..98].copy_from_slice(b"TLS 1.3, server CertificateVerify\x00");
+        message[98..].copy_from_slice(&transcript.finalize());
+        if verify::handshake(&key, verify.signature_scheme, &message, verify.signature) {
+            Ok(())
+        } else {
+            Err(TlsError::InvalidSignature)
         }
     }
 }
@@ -366,12 +348,15 @@ impl<R: RngCore + CryptoRng> CryptoProvider for Provider<'_, '_, R> {
     ) -> Result<
         (
             impl p256::ecdsa::signature::SignerMut<Self::Signature>,
-            SignatureScheme,
+            embedded_tls::SignatureScheme,
         ),
         TlsError,
     > {
         let identity = self.identity.ok_or(TlsError::InvalidPrivateKey)?;
-        Ok((identity.key.clone(), SignatureScheme::EcdsaSecp256r1Sha256))
+        Ok((
+            identity.key.clone(),
+            embedded_tls::SignatureScheme::EcdsaSecp256r1Sha256,
+        ))
     }
 
     fn client_cert(&mut self) -> Option<Certificate<impl AsRef<[u8]>>> {

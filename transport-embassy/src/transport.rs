@@ -404,6 +404,11 @@ where
     R: RngCore + CryptoRng,
 {
     let mut config = TlsConfig::new();
+    if cfg!(feature = "rsa") {
+        // Offer the RSA schemes too (PKCS #1 for chains, PSS for the
+        // handshake): without them a server with only an RSA key refuses.
+        config = config.enable_rsa_signatures();
+    }
     if !is_ip_literal(host) {
         config = config.with_server_name(host);
     }
