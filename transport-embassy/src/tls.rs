@@ -63,6 +63,10 @@ pub enum Trust<'a> {
     /// The chain must lead to this CA certificate (DER) and the leaf must
     /// name the host.
     Ca(&'a [u8]),
+    /// The chain must lead to one of these CA certificates (DER) and the
+    /// leaf must name the host: for endpoints that may show either an RSA
+    /// or an ECDSA chain (AWS's Amazon Root CA 1 and 3).
+    AnyCa(&'a [&'a [u8]]),
     /// The SHA-256 of the leaf certificate's SubjectPublicKeyInfo (DER), as
     /// `openssl x509 -pubkey -noout | openssl pkey -pubin -outform der |
     /// sha256sum` prints it.
@@ -75,6 +79,7 @@ impl fmt::Debug for Trust<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Trust::Ca(der) => write!(f, "Ca({} bytes)", der.len()),
+            Trust::AnyCa(list) => write!(f, "AnyCa({} certificates)", list.len()),
             Trust::PinnedKey(_) => f.write_str("PinnedKey"),
             Trust::PinnedCertificate(_) => f.write_str("PinnedCertificate"),
         }
@@ -86,6 +91,7 @@ impl defmt::Format for Trust<'_> {
     fn format(&self, f: defmt::Formatter<'_>) {
         match self {
             Trust::Ca(der) => defmt::write!(f, "Ca({} bytes)", der.len()),
+            Trust::AnyCa(list) => defmt::write!(f, "AnyCa({} certificates)", list.len()),
             Trust::PinnedKey(_) => defmt::write!(f, "PinnedKey"),
             Trust::PinnedCertificate(_) => defmt::write!(f, "PinnedCertificate"),
         }
@@ -183,15 +189,35 @@ impl<'a> TlsSettings<'a> {
     }
 }
 
-/// The verifier of one handshake; `failed` says which check refused the
-/// server (embedded-tls carries only its own error out of a verifier).
-pub(crate) struct Verifier<'a> {
+/// The server check of one handshake, as [`Trust`] says: the transport
+/// runs one per TLS connection. Public for code that drives embedded-tls
+/// itself (the firmware's size baseline does, so that both builds verify
+/// alike).
+///
+/// ```
+/// use stratus_transport_embassy::tls::{ServerVerifier, Trust};
+/// const CA_DER: &[u8] = &[0x30, 0x00]; // the CA certificate, DER
+/// let verifier = ServerVerifier::new(Trust::Ca(CA_DER), "kinesis.eu-west-1.amazonaws.com");
+/// // Nothing refused yet: no handshake has run.
+/// assert_eq!(verifier.failure(), None);
+/// ```
+pub struct ServerVerifier<'a> {
     trust: Trust<'a>,
     host: &'a str,
     /// The accepted leaf's SubjectPublicKeyInfo and the transcript up to
     /// it, for the handshake signature that follows.
     checked: Option<(heapless::Vec<u8, MAX_SPKI>, Sha256)>,
-    pub(crate) failed: Option<CertificateError>,
+    failed: Option<CertificateError>,
+}
+
+impl fmt::Debug for ServerVerifier<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerVerifier")
+            .field("trust", &self.trust)
+            .field("host", &self.host)
+            .field("failed", &self.failed)
+            .finish()
+    }
 }
 
 /// The largest leaf SubjectPublicKeyInfo kept: an RSA-4096 key with the
@@ -206,14 +232,21 @@ fn same(a: &[u8; 32], b: &[u8]) -> bool {
     b.len() == 32 && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-impl<'a> Verifier<'a> {
-    pub(crate) fn new(trust: Trust<'a>, host: &'a str) -> Self {
-        Verifier {
+impl<'a> ServerVerifier<'a> {
+    /// Checks the server at `host` (a name, or an address) as `trust` says.
+    pub fn new(trust: Trust<'a>, host: &'a str) -> Self {
+        ServerVerifier {
             trust,
             host,
             checked: None,
             failed: None,
         }
+    }
+
+    /// Which certificate check refused the server, if one did (embedded-tls
+    /// reports only `InvalidCertificate`).
+    pub fn failure(&self) -> Option<CertificateError> {
+        self.failed
     }
 
     fn fail(&mut self, kind: CertificateError) -> TlsError {
@@ -239,9 +272,14 @@ impl<'a> Verifier<'a> {
             }
         };
         match self.trust {
+            // The chain first: nothing an untrusted certificate says counts.
             Trust::Ca(ca) => {
+                verify::chain(&[ca], &cert.entries, wall_now())?;
                 check_leaf(&fields, self.host)?;
-                verify::chain(ca, &cert.entries, wall_now())?;
+            }
+            Trust::AnyCa(cas) => {
+                verify::chain(cas, &cert.entries, wall_now())?;
+                check_leaf(&fields, self.host)?;
             }
             Trust::PinnedKey(pin) => pinned(&pin, fields.spki)?,
             Trust::PinnedCertificate(pin) => pinned(&pin, leaf)?,
@@ -280,7 +318,7 @@ fn check_leaf(fields: &der::CertFields<'_>, host: &str) -> Result<(), Certificat
     Ok(())
 }
 
-impl TlsVerifier<Suite> for Verifier<'_> {
+impl TlsVerifier<Aes128GcmSha256> for ServerVerifier<'_> {
     fn set_hostname_verification(&mut self, _hostname: &str) -> Result<(), TlsError> {
         // The host is checked against the leaf in `verify_certificate`.
         Ok(())
@@ -323,7 +361,7 @@ impl TlsVerifier<Suite> for Verifier<'_> {
 /// client identity.
 pub(crate) struct Provider<'p, 'a, R> {
     pub rng: &'p mut R,
-    pub verifier: Verifier<'a>,
+    pub verifier: ServerVerifier<'a>,
     #[cfg(feature = "client-identity")]
     pub identity: Option<&'p ClientIdentity<'a>>,
     /// The server asked for a client certificate.

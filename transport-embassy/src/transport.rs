@@ -23,7 +23,7 @@ use stratus_core::http::{
 };
 
 use crate::fmt::{debug, warning};
-use crate::tls::{Provider, Suite, TlsSettings, Verifier, tls_error};
+use crate::tls::{Provider, ServerVerifier, Suite, TlsSettings, tls_error};
 
 /// Longest host name the transport connects to (DNS allows 253).
 pub const MAX_HOST: usize = 253;
@@ -414,7 +414,7 @@ where
     }
     let mut provider = Provider {
         rng,
-        verifier: Verifier::new(settings.trust, host),
+        verifier: ServerVerifier::new(settings.trust, host),
         #[cfg(feature = "client-identity")]
         identity: settings.identity.as_ref(),
         cert_requested: false,
@@ -428,7 +428,7 @@ where
     match opened {
         None => Err(TransportError::ReadTimeout),
         Some(Err(e)) => {
-            let e = tls_error(e, provider.verifier.failed);
+            let e = tls_error(e, provider.verifier.failure());
             warning!("TLS handshake with {} failed: {}", host, e);
             Err(e)
         }

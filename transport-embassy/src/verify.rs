@@ -181,17 +181,21 @@ pub(crate) fn expired(fields: &CertFields<'_>, now: Option<UnixTime>) -> bool {
     from.is_some_and(|t| now < t) || until.is_some_and(|t| now > t)
 }
 
-/// Walks the server's chain (`entries`, the leaf first) to the trusted
-/// CA (`anchor`, DER): each certificate must be signed by the next one up,
+/// Walks the server's chain (`entries`, the leaf first) to one of the
+/// trusted CAs (`anchors`, DER): each certificate must be signed by the next one up,
 /// which must be a CA (basicConstraints) named as the issuer and in its
-/// validity period; the walk ends at a certificate the anchor signed.
-/// Intermediates may come in any order; the anchor need not be sent.
+/// validity period; the walk ends at a certificate an anchor signed.
+/// Intermediates may come in any order; the anchor need not be sent. An
+/// anchor that is not a certificate is skipped (none at all: `Other`).
 pub(crate) fn chain<'c>(
-    anchor: &[u8],
+    anchors: &[&[u8]],
     entries: &[CertificateEntryRef<'c>],
     now: Option<UnixTime>,
 ) -> Result<(), CertificateError> {
-    let anchor = der::certificate(anchor).ok_or(CertificateError::Other)?;
+    let anchors = || anchors.iter().filter_map(|der| der::certificate(der));
+    if anchors().next().is_none() {
+        return Err(CertificateError::Other);
+    }
     let x509 = |entry: &CertificateEntryRef<'c>| match *entry {
         CertificateEntryRef::X509(der) => der::certificate(der),
         _ => None,
@@ -203,7 +207,8 @@ pub(crate) fn chain<'c>(
     // Each step moves one certificate up; a chain longer than what was sent
     // would repeat one.
     for _ in 0..entries.len() {
-        if current.issuer == anchor.subject && signed_by(&anchor, &current) {
+        if anchors().any(|anchor| anchor.subject == current.issuer && signed_by(&anchor, &current))
+        {
             return Ok(());
         }
         let issuer = entries.iter().skip(1).filter_map(x509).find(|candidate| {

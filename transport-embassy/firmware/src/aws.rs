@@ -134,7 +134,7 @@ impl Uplink {
         let buffers = BUFFERS.try_take().ok_or(SetupError::AlreadyMade)?;
         let resources = RESOURCES.try_take().ok_or(SetupError::AlreadyMade)?;
         let transport = EmbassyTransport::new(stack, resources, rng)
-            .with_tls(TlsSettings::new(Trust::Ca(tls::AMAZON_ROOT_CA_3)));
+            .with_tls(TlsSettings::new(Trust::AnyCa(tls::AMAZON_ROOTS)));
         let transport = &*TRANSPORT
             .try_init(transport)
             .ok_or(SetupError::AlreadyMade)?;

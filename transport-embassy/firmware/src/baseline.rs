@@ -1,9 +1,11 @@
 //! The size baseline (`--no-default-features`): everything the firmware has
 //! but stratus. The reading is written as it is over TLS to a collector, so
 //! the network stack, DNS, the socket and embedded-tls (the same cipher
-//! suite, CA verifier and buffer sizes as stratus-transport-embassy uses)
-//! are linked as in the real firmware; the difference between the two
-//! builds is stratus's share. Not meant to be flashed for anything else.
+//! suite, signature schemes and buffer sizes as stratus-transport-embassy
+//! uses, and its certificate verifier, `tls::ServerVerifier`, trusting the
+//! same roots) are linked as in the real firmware; the difference between
+//! the two builds is stratus's share without TLS. Not meant to be flashed
+//! for anything else.
 
 use defmt::{info, warn};
 use embassy_net::dns::DnsQueryType;
@@ -12,13 +14,12 @@ use embassy_net::{IpEndpoint, Stack};
 use embassy_stm32::peripherals::RNG;
 use embassy_stm32::rng::Rng;
 use embassy_time::{Duration, with_timeout};
-use embedded_tls::pki::CertVerifier;
 use embedded_tls::{
-    Aes128GcmSha256, Certificate, CryptoProvider, TlsClock, TlsConfig, TlsConnection, TlsContext,
-    TlsError, TlsVerifier,
+    Aes128GcmSha256, CryptoProvider, TlsConfig, TlsConnection, TlsContext, TlsError, TlsVerifier,
 };
 use rand_core::CryptoRngCore;
 use static_cell::ConstStaticCell;
+use stratus_transport_embassy::tls::{ServerVerifier, Trust};
 
 use crate::tls;
 
@@ -28,8 +29,6 @@ const HOST: &str = match option_env!("STRATUS_COLLECTOR_HOST") {
     None => "collector.invalid",
 };
 const PORT: u16 = 443;
-/// Certificate chain bytes kept while verifying (as the transport keeps).
-const CHAIN_BYTES: usize = 4096;
 
 struct Buffers {
     rx: [u8; tls::SOCKET_RX],
@@ -47,18 +46,9 @@ static BUFFERS: ConstStaticCell<Buffers> = ConstStaticCell::new(Buffers {
     reply: [0; 256],
 });
 
-/// No wall time: certificate dates are not checked.
-struct NoWallTime;
-
-impl TlsClock for NoWallTime {
-    fn now() -> Option<u64> {
-        None
-    }
-}
-
 struct Provider<'a> {
     rng: &'a mut Rng<'static, RNG>,
-    verifier: CertVerifier<'a, Aes128GcmSha256, NoWallTime, CHAIN_BYTES>,
+    verifier: ServerVerifier<'a>,
 }
 
 impl CryptoProvider for Provider<'_> {
@@ -113,10 +103,12 @@ impl Collector {
             Ok(Err(e)) => return warn!("connecting: {}", e),
             Err(_) => return warn!("connecting timed out"),
         }
-        let config = TlsConfig::new().with_server_name(HOST);
+        let config = TlsConfig::new()
+            .enable_rsa_signatures()
+            .with_server_name(HOST);
         let mut provider = Provider {
             rng: &mut self.rng,
-            verifier: CertVerifier::new(Certificate::X509(tls::AMAZON_ROOT_CA_3)),
+            verifier: ServerVerifier::new(Trust::AnyCa(tls::AMAZON_ROOTS), HOST),
         };
         let mut session: TlsConnection<'_, _, Aes128GcmSha256> =
             TlsConnection::new(&mut socket, tls_rx, tls_tx);

@@ -12,8 +12,14 @@ pub const TLS_RX: usize = 16_640;
 /// of request bytes).
 pub const TLS_TX: usize = 2048;
 
-/// Amazon Root CA 3 (ECDSA P-256), DER: the root of the ECDSA chains AWS
-/// endpoints serve. embedded-tls verifies ECDSA chains only (P-256 here),
-/// so an endpoint that offers only an RSA certificate fails the handshake,
-/// reported as a certificate error.
+/// Amazon Root CA 1 (RSA 2048), DER: the root of the RSA chains most AWS
+/// endpoints serve (Kinesis among them).
+pub static AMAZON_ROOT_CA_1: &[u8] = include_bytes!("../certs/amazon-root-ca-1.der");
+
+/// Amazon Root CA 3 (ECDSA P-256), DER: the root of the ECDSA chains some
+/// AWS endpoints offer (AWS IoT's ATS endpoints).
 pub static AMAZON_ROOT_CA_3: &[u8] = include_bytes!("../certs/amazon-root-ca-3.der");
+
+/// The roots a server's chain may lead to: an endpoint shows an RSA or an
+/// ECDSA chain depending on what it has and what the client offers.
+pub static AMAZON_ROOTS: &[&[u8]] = &[AMAZON_ROOT_CA_1, AMAZON_ROOT_CA_3];

@@ -93,17 +93,26 @@ fn an_rsa_chain_leads_to_its_root_in_any_order() {
         entries(&[&leaf, &int, &root]),
         entries(&[&leaf, &root, &int]),
     ] {
-        assert_eq!(chain(anchor, &sent, None), Ok(()));
+        assert_eq!(chain(&[anchor], &sent, None), Ok(()));
     }
     // Without the intermediate, or to another root, it leads nowhere.
     assert_eq!(
-        chain(anchor, &entries(&[&leaf]), None),
+        chain(&[anchor], &entries(&[&leaf]), None),
         Err(CertificateError::UnknownIssuer)
     );
     let other = root_named_like(&root);
     assert_eq!(
-        chain(other.cert.der(), &entries(&[&leaf, &int]), None),
+        chain(&[other.cert.der()], &entries(&[&leaf, &int]), None),
         Err(CertificateError::UnknownIssuer)
+    );
+    // Among several anchors (Trust::AnyCa), the right one is found.
+    assert_eq!(
+        chain(&[other.cert.der(), anchor], &entries(&[&leaf, &int]), None),
+        Ok(())
+    );
+    assert_eq!(
+        chain(&[b"not a certificate"], &entries(&[&leaf, &int]), None),
+        Err(CertificateError::Other)
     );
 }
 
@@ -124,7 +133,7 @@ fn a_leaf_cannot_sign_another_leaf() {
         KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap(),
     );
     assert_eq!(
-        chain(root.cert.der(), &entries(&[&forged, &leaf, &int]), None),
+        chain(&[root.cert.der()], &entries(&[&forged, &leaf, &int]), None),
         Err(CertificateError::UnknownIssuer)
     );
 }
@@ -140,7 +149,7 @@ fn a_tampered_signature_breaks_the_chain() {
         CertificateEntryRef::X509(int.cert.der()),
     ];
     assert_eq!(
-        chain(root.cert.der(), &sent, None),
+        chain(&[root.cert.der()], &sent, None),
         Err(CertificateError::UnknownIssuer)
     );
 }
@@ -164,10 +173,10 @@ fn an_expired_intermediate_is_told_apart() {
         KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap(),
     );
     let sent = entries(&[&leaf, &int]);
-    assert_eq!(chain(root.cert.der(), &sent, None), Ok(()));
+    assert_eq!(chain(&[root.cert.der()], &sent, None), Ok(()));
     let now = UnixTime::from_secs(1_800_000_000);
     assert_eq!(
-        chain(root.cert.der(), &sent, Some(now)),
+        chain(&[root.cert.der()], &sent, Some(now)),
         Err(CertificateError::Expired)
     );
 }
@@ -193,7 +202,7 @@ fn ec_and_rsa_mix_in_one_chain() {
         KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap(),
     );
     assert_eq!(
-        chain(ec_root.cert.der(), &entries(&[&ec_leaf, &rsa_int]), None),
+        chain(&[ec_root.cert.der()], &entries(&[&ec_leaf, &rsa_int]), None),
         Ok(())
     );
 }
