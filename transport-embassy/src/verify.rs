@@ -126,29 +126,29 @@ fn certificate_scheme(oid: &[u8]) -> Option<Scheme> {
     }
 }
 
+/// Whether a DER ECDSA `signature` over `digest` verifies under the SEC1
+/// `point`, on the curve of crate `$curve` (`p256`, `p384`).
+macro_rules! ecdsa_verifies {
+    ($curve:ident, $point:expr, $signature:expr, $digest:expr) => {
+        match (
+            $curve::ecdsa::VerifyingKey::from_sec1_bytes($point),
+            $curve::ecdsa::Signature::from_der($signature),
+        ) {
+            (Ok(key), Ok(sig)) => key.verify_prehash($digest, &sig).is_ok(),
+            _ => false,
+        }
+    };
+}
+
 /// Whether `signature` over `message` verifies under `key` by `scheme`.
 fn verifies(key: &Key<'_>, scheme: Scheme, message: &[u8], signature: &[u8]) -> bool {
     match (key, scheme) {
         (Key::P256(point), Scheme::Ecdsa(hash)) => {
-            let (Ok(key), Ok(sig)) = (
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(point),
-                p256::ecdsa::Signature::from_der(signature),
-            ) else {
-                return false;
-            };
-            key.verify_prehash(digest(hash, message).as_slice(), &sig)
-                .is_ok()
+            ecdsa_verifies!(p256, point, signature, digest(hash, message).as_slice())
         }
         #[cfg(feature = "p384")]
         (Key::P384(point), Scheme::Ecdsa(hash)) => {
-            let (Ok(key), Ok(sig)) = (
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(point),
-                p384::ecdsa::Signature::from_der(signature),
-            ) else {
-                return false;
-            };
-            key.verify_prehash(digest(hash, message).as_slice(), &sig)
-                .is_ok()
+            ecdsa_verifies!(p384, point, signature, digest(hash, message).as_slice())
         }
         #[cfg(feature = "rsa")]
         (Key::Rsa(key), Scheme::RsaPkcs1(hash)) => {
