@@ -12,7 +12,7 @@
 //! signature is `false`, never a panic.
 
 use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
-use crypto_bigint::{Limb, U4096, Word};
+use crypto_bigint::{Limb, U2048, U4096, Uint, Word};
 use sha2::digest::{Digest, FixedOutputReset};
 use sha2::{Sha256, Sha384, Sha512};
 
@@ -49,47 +49,62 @@ impl<'a> PublicKey<'a> {
     }
 
     /// `signature^e mod n` as `k` big-endian bytes (`k` the modulus's
-    /// length) in `out`; `None` when the signature is not `k` bytes or not
-    /// below `n`.
+    /// length) at the end of `out`; `None` when the signature is not `k`
+    /// bytes or not below `n`. Moduli up to 2048 bits are worked in
+    /// 2048-bit integers, which takes half the stack of 4096-bit ones.
     fn open<'o>(&self, signature: &[u8], out: &'o mut [u8; MAX_BYTES]) -> Option<&'o [u8]> {
         let k = self.n.len();
         if signature.len() != k {
             return None;
         }
-        let n = widen(self.n);
-        let s = widen(signature);
-        if s >= n {
-            return None;
-        }
-        // `n` is odd (checked when the key was read), as Montgomery form needs.
-        let params = DynResidueParams::new(&n);
-        let base = DynResidue::new(&s, params);
-        let mut acc = base;
-        let top = 63 - self.e.leading_zeros();
-        for bit in (0..top).rev() {
-            acc = acc.square();
-            if self.e >> bit & 1 == 1 {
-                acc = acc.mul(&base);
-            }
-        }
-        let words = acc.retrieve().to_words();
-        for (chunk, word) in out.chunks_exact_mut(Limb::BYTES).zip(words.iter().rev()) {
-            chunk.copy_from_slice(&Word::to_be_bytes(*word));
+        if k <= MIN_BYTES {
+            power::<{ U2048::LIMBS }>(self.n, signature, self.e, out)?;
+        } else {
+            power::<{ U4096::LIMBS }>(self.n, signature, self.e, out)?;
         }
         out.get(MAX_BYTES - k..)
     }
 }
 
-/// `bytes` (at most 512, big-endian) as a 4096-bit integer.
-fn widen(bytes: &[u8]) -> U4096 {
-    let mut padded = [0u8; MAX_BYTES];
-    if let Some(tail) = MAX_BYTES
-        .checked_sub(bytes.len())
-        .and_then(|at| padded.get_mut(at..))
-    {
-        tail.copy_from_slice(bytes);
+/// `s^e mod n` by square and multiply in `LIMBS`-limb integers, written
+/// big-endian at the end of `out`; `None` unless `s < n`. `n` is odd (checked
+/// when the key was read), as Montgomery form needs, and at most `LIMBS`
+/// limbs long. Kept out of line so that the two sizes' frames do not add
+/// up in the caller's.
+#[inline(never)]
+fn power<const LIMBS: usize>(n: &[u8], s: &[u8], e: u64, out: &mut [u8; MAX_BYTES]) -> Option<()> {
+    let n = widen::<LIMBS>(n)?;
+    let s = widen::<LIMBS>(s)?;
+    if s >= n {
+        return None;
     }
-    U4096::from_be_slice(&padded)
+    let params = DynResidueParams::new(&n);
+    let base = DynResidue::new(&s, params);
+    let mut acc = base;
+    for bit in (0..63 - e.leading_zeros()).rev() {
+        acc = acc.square();
+        if e >> bit & 1 == 1 {
+            acc = acc.mul(&base);
+        }
+    }
+    let words = acc.retrieve().to_words();
+    let width = LIMBS * Limb::BYTES;
+    let tail = out.get_mut(MAX_BYTES.checked_sub(width)?..)?;
+    for (chunk, word) in tail.chunks_exact_mut(Limb::BYTES).zip(words.iter().rev()) {
+        chunk.copy_from_slice(&Word::to_be_bytes(*word));
+    }
+    Some(())
+}
+
+/// `bytes` (big-endian) as a `LIMBS`-limb integer; `None` if too long.
+fn widen<const LIMBS: usize>(bytes: &[u8]) -> Option<Uint<LIMBS>> {
+    let mut padded = [0u8; MAX_BYTES];
+    let width = LIMBS * Limb::BYTES;
+    let field = padded.get_mut(MAX_BYTES.checked_sub(width)?..)?;
+    field
+        .get_mut(width.checked_sub(bytes.len())?..)?
+        .copy_from_slice(bytes);
+    Some(Uint::from_be_slice(field))
 }
 
 /// The DER `DigestInfo` header before each hash's digest (RFC 8017 section
