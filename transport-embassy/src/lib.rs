@@ -44,7 +44,7 @@
 //! | `client-identity` (default) | [`tls::ClientIdentity`]: a client certificate for mutual TLS (AWS IoT); links ECDSA P-256 signing, about 5 KB of flash. A device with static keys leaves it out (`default-features = false`); a server that asks for a certificate then gets none and refuses the handshake, `CertificateError::Refused`. |
 //! | `defmt` | connection events (host, port, error kinds — never headers, bodies or keys) logged through defmt; without it nothing is logged |
 //! | `ipv6` | IPv6 addresses and AAAA look-ups |
-//! | `rsa` (default) | RSA server certificates (2048 to 4096 bits): chains signed with RSA PKCS #1 v1.5 and the handshake's RSA-PSS signature, checked without a heap (crypto-bigint). Most AWS endpoints serve RSA chains; without it only ECDSA servers can be reached. About 25 KB of flash on a Cortex-M7 (measured on the firmware's baseline; SHA-384/512 included, both integer sizes) and, during a handshake, about 14 KB of stack for keys up to 2048 bits, 27 KB above. |
+//! | `rsa` (default) | RSA server certificates (2048 to 4096 bits): chains signed with RSA PKCS #1 v1.5 and the handshake's RSA-PSS signature, checked without a heap (crypto-bigint). Most AWS endpoints serve RSA chains; without it only ECDSA servers can be reached. About 25 KB of flash on a Cortex-M7 (measured on the firmware's baseline; SHA-384/512 included, both integer sizes) and, during a handshake, about 13 KB of stack for keys up to 2048 bits, 25 KB above. |
 //! | `p384` | EC P-384 keys in server chains and as the server's key |
 #![no_std]
 #![forbid(unsafe_code)]

@@ -13,7 +13,7 @@ pub const TLS_RX: usize = 16_640;
 pub const TLS_TX: usize = 2048;
 
 /// Amazon Root CA 1 (RSA 2048), DER: the root of the RSA chains most AWS
-/// endpoints serve (Kinesis among them).
+/// service endpoints serve.
 pub static AMAZON_ROOT_CA_1: &[u8] = include_bytes!("../certs/amazon-root-ca-1.der");
 
 /// Amazon Root CA 3 (ECDSA P-256), DER: the root of the ECDSA chains some
