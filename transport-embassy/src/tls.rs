@@ -17,7 +17,8 @@
 //!   `p384`). The chain is checked by this crate, not by embedded-tls's
 //!   `rustpki` verifier: that one needs a heap for RSA, keeps a copy of the
 //!   chain (4 KiB) during the handshake, and does not check that issuers
-//!   are CAs.
+//!   are CAs. Not checked here either: key usage, extended key usage,
+//!   path-length and name constraints, and revocation.
 //! * [`Trust::PinnedKey`] / [`Trust::PinnedCertificate`] — the leaf's
 //!   SubjectPublicKeyInfo (or whole certificate) must have this SHA-256; the
 //!   host name and dates are not looked at (the pin says who the server is).
