@@ -240,7 +240,8 @@ pub(crate) fn rsa_public_key(der: &[u8]) -> Option<(&[u8], u64)> {
     let first_digit = modulus.value.iter().position(|&b| b != 0)?;
     let e = exponent.value;
     let e_digits = e.get(e.iter().position(|&b| b != 0)?..)?;
-    if e_digits.len() > 8 || modulus.value.first().is_some_and(|&b| b & 0x80 != 0) {
+    let negative = |v: &[u8]| v.first().is_some_and(|&b| b & 0x80 != 0);
+    if e_digits.len() > 8 || negative(modulus.value) || negative(e) {
         // Larger exponents are not used; a set top bit is a negative number.
         return None;
     }

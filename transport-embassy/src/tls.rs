@@ -299,16 +299,19 @@ fn check_leaf(fields: &der::CertFields<'_>, host: &str) -> Result<(), Certificat
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    let named = match bare.parse::<core::net::IpAddr>() {
-        Ok(core::net::IpAddr::V4(ip)) => {
+    // The transport's own literal reader: `core::net`'s would link both
+    // address parsers into every firmware.
+    let named = match crate::transport::ip_literal(bare) {
+        Some(Ok(embassy_net::IpAddress::Ipv4(ip))) => {
             der::names_of(names, der::IP_ADDRESS).any(|n| n == ip.octets())
         }
-        Ok(core::net::IpAddr::V6(ip)) => {
+        #[cfg(feature = "ipv6")]
+        Some(Ok(embassy_net::IpAddress::Ipv6(ip))) => {
             der::names_of(names, der::IP_ADDRESS).any(|n| n == ip.octets())
         }
-        Err(_) => {
-            der::names_of(names, der::DNS_NAME).any(|n| der::name_matches(n, bare.as_bytes()))
-        }
+        // An address this build does not read names no certificate.
+        Some(Err(_)) => false,
+        None => der::names_of(names, der::DNS_NAME).any(|n| der::name_matches(n, bare.as_bytes())),
     };
     if !named {
         return Err(CertificateError::NameMismatch);
@@ -428,5 +431,60 @@ pub(crate) fn tls_error(e: TlsError, note: Option<CertificateError>) -> Transpor
         }
         TlsError::Io(_) | TlsError::ConnectionClosed => TransportError::ConnectionClosed,
         _ => TransportError::Tls,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::string::ToString;
+    use std::vec::Vec;
+
+    use rcgen::{CertificateParams, KeyPair};
+    use stratus_core::client::CertificateError;
+
+    use super::check_leaf;
+    use crate::der;
+
+    fn leaf(sans: &[&str]) -> Vec<u8> {
+        let key = KeyPair::generate().unwrap();
+        let params =
+            CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        params.self_signed(&key).unwrap().der().to_vec()
+    }
+
+    #[test]
+    fn the_leaf_names_the_host_by_dns_name_or_address() {
+        let der = leaf(&["iot.test", "*.kinesis.test", "10.1.2.3"]);
+        let fields = der::certificate(&der).unwrap();
+        for host in ["iot.test", "a.kinesis.test", "10.1.2.3", "IOT.test"] {
+            assert_eq!(check_leaf(&fields, host), Ok(()), "{host}");
+        }
+        // Another name, another address, an address spelled as a name only
+        // matches an IP entry, an IPv6 literal this build cannot match.
+        for host in [
+            "other.test",
+            "a.b.kinesis.test",
+            "10.1.2.4",
+            "010.1.2.3",
+            "[::1]",
+        ] {
+            assert_eq!(
+                check_leaf(&fields, host),
+                Err(CertificateError::NameMismatch),
+                "{host}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_leaf_without_subject_alt_names_names_no_host() {
+        let der = leaf(&[]);
+        let fields = der::certificate(&der).unwrap();
+        assert_eq!(
+            check_leaf(&fields, "rcgen self signed cert"),
+            Err(CertificateError::NameMismatch)
+        );
     }
 }

@@ -475,7 +475,7 @@ pub(crate) fn is_ip_literal(host: &str) -> bool {
 /// rather than a name: an IPv4 dotted quad, or anything holding `:` (a name
 /// never does), which is an IPv6 address with the `ipv6` feature and
 /// [`TransportError::Unsupported`] otherwise or when malformed.
-fn ip_literal(host: &str) -> Option<Result<IpAddress, TransportError>> {
+pub(crate) fn ip_literal(host: &str) -> Option<Result<IpAddress, TransportError>> {
     if let Some(v4) = ipv4_literal(host) {
         return Some(Ok(IpAddress::Ipv4(v4)));
     }
