@@ -182,11 +182,12 @@ pub(crate) fn expired(fields: &CertFields<'_>, now: Option<UnixTime>) -> bool {
 }
 
 /// Walks the server's chain (`entries`, the leaf first) to one of the
-/// trusted CAs (`anchors`, DER): each certificate must be signed by the next one up,
-/// which must be a CA (basicConstraints) named as the issuer and in its
-/// validity period; the walk ends at a certificate an anchor signed.
-/// Intermediates may come in any order; the anchor need not be sent. An
-/// anchor that is not a certificate is skipped (none at all: `Other`).
+/// trusted CAs (`anchors`, DER): each certificate must be signed by the
+/// next one up, which must be a CA (basicConstraints) named as the issuer
+/// and in its validity period; the walk ends at a certificate an anchor
+/// signed. Intermediates may come in any order; the anchor need not be
+/// sent. An anchor that is not a certificate is skipped (none at all:
+/// `Other`).
 pub(crate) fn chain<'c>(
     anchors: &[&[u8]],
     entries: &[CertificateEntryRef<'c>],
