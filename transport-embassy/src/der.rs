@@ -74,6 +74,10 @@ pub(crate) const IP_ADDRESS: u8 = 0x87;
 const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
 /// 2.5.29.19, basicConstraints.
 const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+/// 2.5.29.15, keyUsage.
+const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+/// keyUsage's `keyCertSign` (bit 5) in the BIT STRING's first byte.
+const KEY_CERT_SIGN: u8 = 0x80 >> 5;
 
 /// The fields of a certificate the transport reads itself.
 #[derive(Clone, Copy, Debug)]
@@ -96,6 +100,9 @@ pub(crate) struct CertFields<'a> {
     pub alt_names: Option<&'a [u8]>,
     /// basicConstraints says `cA: TRUE`.
     pub is_ca: bool,
+    /// The key may sign certificates: no keyUsage extension, or one with
+    /// `keyCertSign`.
+    pub may_sign_certificates: bool,
 }
 
 /// A SubjectPublicKeyInfo's parts.
@@ -180,6 +187,7 @@ pub(crate) fn certificate(der: &[u8]) -> Option<CertFields<'_>> {
         validity: (time(not_before), time(not_after)),
         alt_names: None,
         is_ca: false,
+        may_sign_certificates: true,
     };
     if let Some(explicit) = extensions {
         read_extensions(explicit, &mut fields)?;
@@ -187,7 +195,7 @@ pub(crate) fn certificate(der: &[u8]) -> Option<CertFields<'_>> {
     Some(fields)
 }
 
-/// Fills in subjectAltName and basicConstraints from an
+/// Fills in subjectAltName, basicConstraints and keyUsage from an
 /// `[3] { SEQUENCE OF Extension }`.
 fn read_extensions<'a>(explicit: &'a [u8], fields: &mut CertFields<'a>) -> Option<()> {
     let (list, _) = expect(explicit, SEQUENCE)?;
@@ -210,6 +218,11 @@ fn read_extensions<'a>(explicit: &'a [u8], fields: &mut CertFields<'a>) -> Optio
                 expect(constraints.value, BOOLEAN),
                 Some((Tlv { value: [v], .. }, _)) if *v != 0
             );
+        } else if oid.value == KEY_USAGE {
+            let (bits, _) = expect(octets.value, BIT_STRING)?;
+            // The first content byte counts unused bits; then the flags.
+            fields.may_sign_certificates =
+                bits.value.get(1).is_some_and(|b| b & KEY_CERT_SIGN != 0);
         }
     }
     Some(())

@@ -17,8 +17,9 @@
 //!   `p384`). The chain is checked by this crate, not by embedded-tls's
 //!   `rustpki` verifier: that one needs a heap for RSA, keeps a copy of the
 //!   chain (4 KiB) during the handshake, and does not check that issuers
-//!   are CAs. Not checked here either: key usage, extended key usage,
-//!   path-length and name constraints, and revocation.
+//!   are CAs. An issuer whose keyUsage lacks `keyCertSign` is refused too.
+//!   Not checked: extended key usage, path-length and name constraints,
+//!   and revocation.
 //! * [`Trust::PinnedKey`] / [`Trust::PinnedCertificate`] — the leaf's
 //!   SubjectPublicKeyInfo (or whole certificate) must have this SHA-256; the
 //!   host name and dates are not looked at (the pin says who the server is).

@@ -183,8 +183,9 @@ pub(crate) fn expired(fields: &CertFields<'_>, now: Option<UnixTime>) -> bool {
 
 /// Walks the server's chain (`entries`, the leaf first) to one of the
 /// trusted CAs (`anchors`, DER): each certificate must be signed by the
-/// next one up, which must be a CA (basicConstraints) named as the issuer
-/// and in its validity period; the walk ends at a certificate an anchor
+/// next one up, which must be a CA (basicConstraints; keyUsage, if
+/// present, allowing certificate signing) named as the issuer and in its
+/// validity period; the walk ends at a certificate an anchor
 /// signed. Intermediates may come in any order; the anchor need not be
 /// sent. An anchor that is not a certificate is skipped (none at all:
 /// `Other`).
@@ -213,7 +214,10 @@ pub(crate) fn chain<'c>(
             return Ok(());
         }
         let issuer = entries.iter().skip(1).filter_map(x509).find(|candidate| {
-            candidate.is_ca && candidate.subject == current.issuer && signed_by(candidate, &current)
+            candidate.is_ca
+                && candidate.may_sign_certificates
+                && candidate.subject == current.issuer
+                && signed_by(candidate, &current)
         });
         match issuer {
             Some(next) if expired(&next, now) => return Err(CertificateError::Expired),

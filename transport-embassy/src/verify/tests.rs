@@ -9,8 +9,8 @@ use std::vec::Vec;
 
 use embedded_tls::{CertificateEntryRef, SignatureScheme};
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256,
-    PKCS_RSA_SHA256, PKCS_RSA_SHA384, PKCS_RSA_SHA512, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose,
+    PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256, PKCS_RSA_SHA384, PKCS_RSA_SHA512, SignatureAlgorithm,
 };
 use ring::rand::SystemRandom;
 use ring::signature::{self as rs, RsaKeyPair};
@@ -135,6 +135,39 @@ fn a_leaf_cannot_sign_another_leaf() {
     assert_eq!(
         chain(&[root.cert.der()], &entries(&[&forged, &leaf, &int]), None),
         Err(CertificateError::UnknownIssuer)
+    );
+}
+
+#[test]
+fn an_issuer_whose_key_usage_forbids_certificate_signing_is_refused() {
+    let (root, _, _) = rsa_chain();
+    let chain_under = |usages: Vec<KeyUsagePurpose>| {
+        let mut p = params("Usage Intermediate", true, &[]);
+        p.key_usages = usages;
+        let key = rsa_pair(RSA_3072, &PKCS_RSA_SHA256);
+        let int = Made {
+            cert: p.signed_by(&key, &root.cert, &root.key).unwrap(),
+            key,
+        };
+        let leaf = issue(
+            &int,
+            "kinesis.test",
+            false,
+            &["kinesis.test"],
+            KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap(),
+        );
+        chain(&[root.cert.der()], &entries(&[&leaf, &int]), None)
+    };
+    assert_eq!(
+        chain_under(std::vec![KeyUsagePurpose::DigitalSignature]),
+        Err(CertificateError::UnknownIssuer)
+    );
+    assert_eq!(
+        chain_under(std::vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign
+        ]),
+        Ok(())
     );
 }
 
