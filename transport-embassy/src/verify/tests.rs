@@ -84,6 +84,24 @@ fn rsa_chain() -> (Made, Made, Made) {
     (root, int, leaf)
 }
 
+/// An RSA intermediate made from `p` under `root`, and an EC leaf for
+/// `kinesis.test` under it.
+fn under(root: &Made, p: CertificateParams) -> (Made, Made) {
+    let key = rsa_pair(RSA_3072, &PKCS_RSA_SHA256);
+    let int = Made {
+        cert: p.signed_by(&key, &root.cert, &root.key).unwrap(),
+        key,
+    };
+    let leaf = issue(
+        &int,
+        "kinesis.test",
+        false,
+        &["kinesis.test"],
+        KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap(),
+    );
+    (int, leaf)
+}
+
 #[test]
 fn an_rsa_chain_leads_to_its_root_in_any_order() {
     let (root, int, leaf) = rsa_chain();
@@ -144,18 +162,7 @@ fn an_issuer_whose_key_usage_forbids_certificate_signing_is_refused() {
     let chain_under = |usages: Vec<KeyUsagePurpose>| {
         let mut p = params("Usage Intermediate", true, &[]);
         p.key_usages = usages;
-        let key = rsa_pair(RSA_3072, &PKCS_RSA_SHA256);
-        let int = Made {
-            cert: p.signed_by(&key, &root.cert, &root.key).unwrap(),
-            key,
-        };
-        let leaf = issue(
-            &int,
-            "kinesis.test",
-            false,
-            &["kinesis.test"],
-            KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap(),
-        );
+        let (int, leaf) = under(&root, p);
         chain(&[root.cert.der()], &entries(&[&leaf, &int]), None)
     };
     assert_eq!(
@@ -193,18 +200,7 @@ fn an_expired_intermediate_is_told_apart() {
     let mut p = params("Old Intermediate", true, &[]);
     p.not_after = rcgen::date_time_ymd(2001, 1, 1);
     p.not_before = rcgen::date_time_ymd(2000, 1, 1);
-    let key = rsa_pair(RSA_3072, &PKCS_RSA_SHA256);
-    let int = Made {
-        cert: p.signed_by(&key, &root.cert, &root.key).unwrap(),
-        key,
-    };
-    let leaf = issue(
-        &int,
-        "kinesis.test",
-        false,
-        &["kinesis.test"],
-        KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap(),
-    );
+    let (int, leaf) = under(&root, p);
     let sent = entries(&[&leaf, &int]);
     assert_eq!(chain(&[root.cert.der()], &sent, None), Ok(()));
     let now = UnixTime::from_secs(1_800_000_000);
