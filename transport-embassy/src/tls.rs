@@ -296,10 +296,7 @@ impl<'a> ServerVerifier<'a> {
 /// once the wall time is known.
 fn check_leaf(fields: &der::CertFields<'_>, host: &str) -> Result<(), CertificateError> {
     let names = fields.alt_names.unwrap_or(&[]);
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
+    let bare = crate::transport::bare_host(host);
     // The transport's own literal reader: `core::net`'s would link both
     // address parsers into every firmware.
     let named = match crate::transport::ip_literal(bare) {
