@@ -12,7 +12,7 @@ use core::cmp::Ordering;
 
 use sha2::{Digest, Sha256};
 
-use super::encode::{EncodedBytes, copy_bytes, hex32, put_percent_encoded};
+use super::encode::{EncodedBytes, Forward, copy_bytes, hex32, put_percent_encoded};
 use super::hash::Sha256Stream;
 use super::names::{Added, Entry, Scope, SignedNames, amz_date_bytes, name_of, put_name};
 use super::request::{STREAMING_PAYLOAD, UNSIGNED_PAYLOAD};
@@ -918,6 +918,14 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
 
     /// Streams the canonical request into `sink`.
     pub fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
+        self.write_dyn(&mut Forward(sink))
+    }
+
+    /// [`write_to`](Self::write_to)'s one compiled copy: signing writes the
+    /// canonical request into a stack buffer and, when it does not fit, into
+    /// the hasher, and a copy per sink type cost a device about 3 KB.
+    #[inline(never)]
+    fn write_dyn(&self, sink: &mut dyn Sink) -> Result<(), SigningError> {
         let method = self.request.method;
         if method.bytes().any(|b| b.is_ascii_lowercase()) {
             for b in method.bytes() {
