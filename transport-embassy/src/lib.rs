@@ -45,6 +45,7 @@
 //! | `defmt` | connection events (host, port, error kinds — never headers, bodies or keys) logged through defmt; without it nothing is logged |
 //! | `ipv6` | IPv6 addresses and AAAA look-ups |
 //! | `rsa` (default) | RSA server certificates (2048 to 4096 bits): chains signed with RSA PKCS #1 v1.5 and the handshake's RSA-PSS signature, checked without a heap (crypto-bigint). Most AWS endpoints serve RSA chains; without it only ECDSA servers can be reached. About 25 KB of flash on a Cortex-M7 (measured on the firmware's baseline; SHA-384/512 included, both integer sizes) and, during a handshake, about 13 KB of stack for keys up to 2048 bits, 25 KB above. |
+//! | `plain-http` (default) | `http://` URLs: plain HTTP/1.1, the connection kept open for the next request to the same host and port. Without it an `http` request is `TransportError::Unsupported` and only `https` is linked, about 3 KB less flash on a Cortex-M. |
 //! | `p384` | EC P-384 keys in server chains and as the server's key |
 #![no_std]
 #![forbid(unsafe_code)]

@@ -129,7 +129,8 @@ pub struct Stats {
 /// * `http` connections are kept open for the next request to the same host
 ///   and port when the response allows it (HTTP/1.1 keep-alive, a known body
 ///   end); a kept connection the server closed meanwhile is replaced once,
-///   transparently, for bodies held in memory.
+///   transparently, for bodies held in memory. Without the `plain-http`
+///   feature an `http` request is [`TransportError::Unsupported`].
 /// * `https` needs [`TlsSettings`] ([`with_tls`](Self::with_tls)); without
 ///   them an `https` request is [`TransportError::Unsupported`]. The server is
 ///   always verified ([`crate::tls`]). Each `https` request runs on its own
@@ -239,10 +240,14 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
             self.secure(inner, settings, request, &route, &mut body, buf)
                 .await
         } else {
-            self.plain(inner, request, route, &mut body, buf).await
+            #[cfg(feature = "plain-http")]
+            return self.plain(inner, request, route, &mut body, buf).await;
+            #[cfg(not(feature = "plain-http"))]
+            return Err(TransportError::Unsupported);
         }
     }
 
+    #[cfg(feature = "plain-http")]
     async fn plain(
         &self,
         inner: &mut Inner<'a, R>,
