@@ -12,7 +12,7 @@ use core::cmp::Ordering;
 
 use sha2::{Digest, Sha256};
 
-use super::encode::{EncodedBytes, Forward, copy_bytes, hex32, put_percent_encoded};
+use super::encode::{EncodedBytes, copy_bytes, hex32, put_percent_encoded};
 use super::hash::Sha256Stream;
 use super::names::{Added, Entry, Scope, SignedNames, amz_date_bytes, name_of, put_name};
 use super::request::{STREAMING_PAYLOAD, UNSIGNED_PAYLOAD};
@@ -98,7 +98,7 @@ const SPECIAL_HEADERS: [&[Special]; 21] = {
 /// The role of a header name whose [`sort_key`] is `key`. Candidates are
 /// found by length; their keys settle almost every comparison, so the rest of a
 /// name is compared only on a match.
-#[inline(always)]
+#[inline]
 fn role(name: &str, key: u64) -> Role {
     let candidates: &[Special] = SPECIAL_HEADERS.get(name.len()).copied().unwrap_or(&[]);
     candidates
@@ -231,7 +231,7 @@ const fn plain_name_word(x: u64) -> bool {
     ok == HIGH
 }
 
-#[inline(always)]
+#[inline]
 fn scan_name(name: &str) -> NameScan {
     // Eight bytes at a time for plain names (the last word may overlap the
     // one before); anything else takes the table.
@@ -273,7 +273,7 @@ struct ValueScan {
 const LANES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-#[inline(always)]
+#[inline]
 fn scan_value(bytes: &[u8]) -> ValueScan {
     // Most values are visible ASCII without spaces (0x21..=0x7e): checked eight
     // bytes at a time, they need no trimming. A byte outside that range gives
@@ -340,7 +340,7 @@ fn lower_cmp(a: &str, b: &str) -> Ordering {
 /// The first 8 bytes of a header name, lowercased, as a big-endian number:
 /// names with different keys compare as their keys do (shorter names are
 /// zero-padded, and no token character is zero).
-#[inline(always)]
+#[inline]
 fn sort_key(name: &str, lower: bool) -> u64 {
     let bytes = name.as_bytes();
     let mut k = [0u8; 8];
@@ -679,7 +679,7 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
 
     /// Value of header `i` of the combined list: the request's, then the added
     /// ones.
-    #[inline(always)]
+    #[inline]
     fn value(&self, i: u16) -> &[u8] {
         let i = i as usize;
         match self.request.headers.get(i) {
@@ -893,7 +893,7 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn write_headers<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
         for (k, &e) in self.names.entries.iter().enumerate() {
             let (name, value) = (self.name(e.index()), self.value(e.index()));
@@ -918,14 +918,6 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
 
     /// Streams the canonical request into `sink`.
     pub fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
-        self.write_dyn(&mut Forward(sink))
-    }
-
-    /// [`write_to`](Self::write_to)'s one compiled copy: signing writes the
-    /// canonical request into a stack buffer and, when it does not fit, into
-    /// the hasher, and a copy per sink type cost a device about 3 KB.
-    #[inline(never)]
-    fn write_dyn(&self, sink: &mut dyn Sink) -> Result<(), SigningError> {
         let method = self.request.method;
         if method.bytes().any(|b| b.is_ascii_lowercase()) {
             for b in method.bytes() {
@@ -955,24 +947,12 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
 
     /// SHA-256 of the canonical request, computed by streaming it.
     pub fn digest(&self) -> [u8; 32] {
-        // Most canonical requests fit a stack buffer: written there, they are
-        // hashed in one pass, block by block in place. Longer ones stream.
-        let mut buf = [0u8; STAGE];
-        let mut w = SliceWriter::new(&mut buf);
-        match self.write_to(&mut w) {
-            Ok(()) => Sha256::digest(w.into_bytes()).into(),
-            Err(_) => {
-                let mut h = Sha256Stream::new();
-                // Writing into a hasher cannot fail.
-                let _ = self.write_to(&mut h);
-                h.finish()
-            }
-        }
+        let mut h = Sha256Stream::new();
+        // Writing into a hasher cannot fail.
+        let _ = self.write_to(&mut h);
+        h.finish()
     }
 }
-
-/// Bytes of canonical request hashed in one pass; longer ones are streamed.
-const STAGE: usize = 512;
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,7 @@ pub trait Sink {
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError>;
 
     /// Appends a string.
-    #[inline(always)]
+    #[inline]
     fn put_str(&mut self, s: &str) -> Result<(), SigningError> {
         self.put(s.as_bytes())
     }
@@ -90,7 +90,7 @@ impl<'b> SliceWriter<'b> {
 }
 
 impl Sink for SliceWriter<'_> {
-    #[inline(always)]
+    #[inline]
     fn put(&mut self, bytes: &[u8]) -> Result<(), SigningError> {
         let capacity = self.buf.len();
         match self
@@ -107,7 +107,7 @@ impl Sink for SliceWriter<'_> {
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn put_byte(&mut self, byte: u8) -> Result<(), SigningError> {
         match self.buf.get_mut(self.len) {
             Some(slot) => {
@@ -146,9 +146,9 @@ pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
 /// Copies `src` into `dst` (of the same length; otherwise nothing is copied).
 /// Up to 64 bytes go as two overlapping fixed-size moves instead of a call to
 /// `memcpy`: most pieces of canonical text are that short.
-#[inline(always)]
+#[inline]
 pub(crate) fn copy_bytes(dst: &mut [u8], src: &[u8]) {
-    #[inline(always)]
+    #[inline]
     fn two<const W: usize>(dst: &mut [u8], src: &[u8]) {
         let n = src.len();
         if let (Some(d), Some(s)) = (dst.get_mut(..W), src.get(..W)) {

@@ -137,7 +137,7 @@ pub(crate) fn sign_in_headers<'a>(
 }
 
 /// Steps 2 and 3: the string to sign and the signature.
-#[inline(always)]
+#[inline]
 fn signed<'a, const QUERY: bool>(
     canonical: CanonicalRequest<'a, QUERY>,
     params: &SigningParams<'a>,

@@ -95,7 +95,7 @@ impl Entry {
 }
 
 /// Name of header `i` of the combined list: `headers`, then `added`.
-#[inline(always)]
+#[inline]
 pub(crate) fn name_of<'a>(headers: &[(&'a str, &str)], added: &[Added], i: u16) -> &'a str {
     let i = i as usize;
     match headers.get(i) {
@@ -120,7 +120,7 @@ const _: () = assert!(MAX_SIGNED_HEADERS <= 64, "group_starts is a u64 bitmask")
 
 impl<'a> SignedNames<'a> {
     /// Name of header `i` of the combined list.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn name(&self, i: u16) -> &'a str {
         name_of(self.headers, &self.added, i)
     }
@@ -131,7 +131,7 @@ impl<'a> SignedNames<'a> {
     }
 
     /// Writes the names, lowercase, sorted, joined by `;`.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn write_to<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
         for (k, e) in self.entries.iter().enumerate() {
             if !self.starts_group(k) {
@@ -147,7 +147,7 @@ impl<'a> SignedNames<'a> {
 }
 
 /// Writes a header name lowercased (`lower`: it already is).
-#[inline(always)]
+#[inline]
 pub(crate) fn put_name<S: Sink + ?Sized>(
     sink: &mut S,
     name: &str,
@@ -184,7 +184,7 @@ impl Scope<'_> {
     }
 
     /// Writes `<day>/<region>/<service>/aws4_request`.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn write_scope<S: Sink + ?Sized>(&self, sink: &mut S) -> Result<(), SigningError> {
         sink.put(self.day())?;
         sink.put_byte(b'/')?;

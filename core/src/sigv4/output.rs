@@ -42,7 +42,7 @@ pub struct SigningOutput<'a> {
 }
 
 impl<'a> SigningOutput<'a> {
-    #[inline(always)]
+    #[inline]
     pub(crate) fn new<const QUERY: bool>(
         canonical: &CanonicalRequest<'a, QUERY>,
         location: SignatureLocation,
