@@ -932,12 +932,10 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             let out = sigv4::sign_in_headers(&signable, &params, &mut keys)
                 .map_err(CallError::Signing)?;
             chunk_signer = S::chunk_signer(&params, &out, &mut keys);
-            let mut text: heapless::String<{ sigv4::AUTHORIZATION_CAPACITY + 64 }> =
-                heapless::String::new();
+            let mut text = [0u8; sigv4::AUTHORIZATION_CAPACITY + 64];
             for (name, value) in out.headers() {
-                text.clear();
-                if write!(text, "{value}").is_err() {
-                    // The session token is longer than the staging string:
+                let Ok(text) = value.write_into(&mut text) else {
+                    // The session token is longer than the staging buffer:
                     // copy it straight from the credentials.
                     if name == "x-amz-security-token"
                         && let Some(t) = credentials.session_token()
@@ -946,8 +944,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                         continue;
                     }
                     return Err(CallError::Headers(super::HeadersFull));
-                }
-                staged.append(name, &text).map_err(|_| staging_full())?;
+                };
+                staged.append(name, text).map_err(|_| staging_full())?;
             }
         }
         for (n, v) in staged.iter() {
