@@ -225,19 +225,31 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
 
     /// Runs the handlers for `event` until `answered` holds.
     ///
-    /// Out of line: a call emits a dozen events, and inlined at each the
-    /// gathering and ordering of handlers would be copied a dozen times.
-    #[inline(never)]
+    /// Without the `handlers` feature no client that reaches a dispatch has
+    /// any handler (`params` refused it), so there is nothing to run. The
+    /// check is inlined so that the compiler sees every event succeed and
+    /// drops the events and their error paths from the call.
+    #[inline]
     fn dispatch(
         &self,
         event: &mut Event<'_, '_>,
         answered: fn(&Event<'_, '_>) -> bool,
     ) -> Result<(), EventFailure> {
-        // Without the feature no client that reaches a dispatch has any
-        // handler (`params` refused it), so there is nothing to run.
         if !features::HANDLERS {
             return Ok(());
         }
+        self.run_handlers(event, answered)
+    }
+
+    /// [`Self::dispatch`]'s work. Out of line: a call emits a dozen events,
+    /// and inlined at each the gathering and ordering of handlers would be
+    /// copied a dozen times.
+    #[inline(never)]
+    fn run_handlers(
+        &self,
+        event: &mut Event<'_, '_>,
+        answered: fn(&Event<'_, '_>) -> bool,
+    ) -> Result<(), EventFailure> {
         let own: &dyn HandlerSet = &self.handlers;
         let matches = match self.session_handlers {
             Some(s) => Matches::gather(&event.name, self.statics, &[s, own]),
@@ -255,8 +267,22 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     }
 
     /// Emits an event whose data the pipeline does not read back.
-    #[inline(never)]
+    #[inline]
     fn emit(
+        &self,
+        kind: EventKind,
+        op: &'static str,
+        data: EventData<'_, '_>,
+    ) -> Result<(), EventFailure> {
+        if !features::HANDLERS {
+            return Ok(());
+        }
+        self.emit_to_handlers(kind, op, data)
+    }
+
+    /// [`Self::emit`]'s work, out of line for the reason `run_handlers` is.
+    #[inline(never)]
+    fn emit_to_handlers(
         &self,
         kind: EventKind,
         op: &'static str,
@@ -524,7 +550,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             op.name,
             EventData::BeforeEndpointResolution(&mut builtins),
         )?;
-        let (mut target, endpoint) = self.resolve_endpoint(op, &builtins, params, scratch, url)?;
+        let (mut target, endpoint, endpoint_headers) =
+            self.resolve_endpoint(op, &builtins, params, scratch, url)?;
         let mut opts = SerializeOptions::client();
         opts.validate = self.config.parameter_validation;
         opts.tokens = self.tokens;
@@ -545,23 +572,25 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         }
         let serialized = serialize::serialize(model, op, params, &opts, req_buf)
             .map_err(CallError::Serialize)?;
-        join_url(&mut target, &endpoint, &serialized, model.name, op, url)?;
-        Ok((target, endpoint.headers, serialized))
+        join_url(&mut target, endpoint, &serialized, model.name, op, url)?;
+        Ok((target, endpoint_headers, serialized))
     }
 
-    /// Resolves the endpoint (an endpoint-rule refusal leaves its message at
-    /// the start of `url`).
-    fn resolve_endpoint(
+    /// Resolves the endpoint: its URL's parts borrow the rules' output in
+    /// `scratch` or the configured URL in `builtins`, and are written
+    /// straight into the URL buffer by [`join_url`] (an endpoint-rule
+    /// refusal leaves its message at the start of `url`).
+    fn resolve_endpoint<'s>(
         &self,
         op: &'static Operation,
-        builtins: &Builtins,
+        builtins: &'s Builtins,
         params: &Params<'_>,
-        scratch: &mut [u8],
+        scratch: &'s mut [u8],
         url: &mut [u8],
-    ) -> Result<(Target, Endpoint), Refused> {
+    ) -> Result<(Target, UrlParts<'s>, EndpointHeaders), Refused> {
         let model = self.entry.model;
         let mut target = Target::default();
-        let mut parts = Endpoint::default();
+        let mut headers = EndpointHeaders::new();
         let region = builtins.region.as_deref();
         let resolved;
         let url_parts: UrlParts<'_> = match (self.rules, self.partitions) {
@@ -601,7 +630,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                             let (mut n, mut t) = (heapless::String::new(), heapless::String::new());
                             n.push_str(name)
                                 .and_then(|_| t.push_str(v))
-                                .and_then(|_| parts.headers.push((n, t)).map_err(|_| ()))
+                                .and_then(|_| headers.push((n, t)).map_err(|_| ()))
                                 .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
                         }
                     }
@@ -630,12 +659,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         }
         target.scheme = url_parts.scheme;
         target.port = url_parts.port;
-        parts
-            .host
-            .push_str(url_parts.host)
-            .and_then(|_| parts.path.push_str(url_parts.path))
-            .map_err(|_| CallError::Endpoint(EndpointError::TooLong))?;
-        Ok((target, parts))
+        Ok((target, url_parts, headers))
     }
 
     /// The headers every attempt starts from, after the serializer's.
@@ -1294,19 +1318,18 @@ struct Target {
     disable_double_encoding: bool,
 }
 
-/// Headers the endpoint rules add to every attempt.
-type EndpointHeaders = heapless::Vec<(heapless::String<64>, heapless::String<128>), 4>;
-
-/// The resolved endpoint's host, path and headers, until they are written
-/// into the URL buffer and the header block (not held across the sends).
-#[derive(Default)]
-struct Endpoint {
-    /// Host of the endpoint URL (without a host prefix).
-    host: heapless::String<256>,
-    /// Path of the endpoint URL (`/bucket` for path-style S3).
-    path: heapless::String<256>,
-    headers: EndpointHeaders,
-}
+/// Headers the endpoint rules add to every attempt: none without the rules
+/// engine, so that build carries no room for them (and no code to copy them).
+type EndpointHeaders = heapless::Vec<
+    (heapless::String<64>, heapless::String<128>),
+    {
+        if crate::features::ENDPOINT_RULES {
+            4
+        } else {
+            0
+        }
+    },
+>;
 
 impl Target {
     /// The request to `host` and `path` (the URL buffer's halves) with
@@ -1340,7 +1363,7 @@ impl Target {
 /// strips it from the model the same way).
 fn join_url(
     target: &mut Target,
-    endpoint: &Endpoint,
+    endpoint: UrlParts<'_>,
     serialized: &serialize::SerializedRequest<'_>,
     service: &str,
     op: &Operation,
@@ -1350,14 +1373,14 @@ fn join_url(
     if let Some(prefix) = serialized.host_prefix() {
         w.push(prefix)?;
     }
-    w.push(&endpoint.host)?;
+    w.push(endpoint.host)?;
     target.host_len = w.at;
     let mut path = serialized.path();
     if is_s3(service) && op.request_uri.starts_with("/{Bucket}") {
         let rest = path.strip_prefix('/').unwrap_or(path);
         path = rest.find('/').map_or("", |i| rest.get(i..).unwrap_or(""));
     }
-    let base = endpoint.path.as_str();
+    let base = endpoint.path;
     if path.is_empty() || path == "/" {
         w.push(if base.is_empty() { "/" } else { base })?;
     } else if base.ends_with('/') && path.starts_with('/') {
