@@ -404,6 +404,51 @@ pub enum Scalar<'a> {
     Document(&'a str),
 }
 
+/// A timestamp as the response holds it, before it is read: [`Node::timestamp`]
+/// parses it. Kept apart from [`Reader::scalar`] so that a program whose
+/// outputs hold no timestamp links no timestamp parser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawTimestamp<'a> {
+    /// Text in any form botocore reads: ISO 8601, RFC 822 or epoch seconds
+    /// (headers, XML, JSON strings).
+    Text(&'a str),
+    /// A JSON number of epoch seconds, as written (`1369353600`, `1.5e9`).
+    EpochNumber(&'a str),
+    /// Already an instant (CBOR, event-stream headers).
+    Instant(Timestamp),
+}
+
+impl RawTimestamp<'_> {
+    /// The instant this stands for.
+    ///
+    /// ```
+    /// use stratus_core::model::view::RawTimestamp;
+    /// let want = 1_369_353_600;
+    /// for raw in [
+    ///     RawTimestamp::Text("2013-05-24T00:00:00Z"),
+    ///     RawTimestamp::Text("Fri, 24 May 2013 00:00:00 GMT"),
+    ///     RawTimestamp::EpochNumber("1369353600"),
+    ///     RawTimestamp::EpochNumber("1.3693536e9"),
+    /// ] {
+    ///     assert_eq!(raw.parse().unwrap().secs, want);
+    /// }
+    /// ```
+    pub fn parse(self) -> Result<Timestamp, DecodeError> {
+        use crate::format::timestamp::{from_epoch_f64, parse_any, parse_epoch_text};
+        match self {
+            RawTimestamp::Text(text) => parse_any(text),
+            RawTimestamp::EpochNumber(text) if text.contains(['e', 'E']) => {
+                let x =
+                    crate::format::number::parse_float(text).ok_or(DecodeError::BadTimestamp)?;
+                from_epoch_f64(x)
+            }
+            RawTimestamp::EpochNumber(text) => parse_epoch_text(text),
+            RawTimestamp::Instant(t) => Ok(t),
+        }
+        .map_err(|_| DecodeError::BadTimestamp)
+    }
+}
+
 /// The protocol-specific half of response decoding.
 ///
 /// Implemented once per wire format (JSON, XML, CBOR, headers) by the protocol
@@ -435,8 +480,13 @@ pub trait Reader {
         cursor: &mut usize,
     ) -> Result<Option<(Node<'a>, Node<'a>)>, DecodeError>;
 
-    /// The scalar at `node`, read as `kind`.
+    /// The scalar at `node`, read as `kind`. Timestamps are read by
+    /// [`timestamp`](Reader::timestamp) instead ([`Node::scalar`] sends them
+    /// there); asked for one, a reader answers [`DecodeError::WrongType`].
     fn scalar<'a>(&'a self, node: &Node<'a>, kind: ScalarKind) -> Result<Scalar<'a>, DecodeError>;
+
+    /// The timestamp at `node`, as the response holds it.
+    fn timestamp<'a>(&'a self, node: &Node<'a>) -> Result<RawTimestamp<'a>, DecodeError>;
 }
 
 /// One value in a response: a span of the buffer, the member it was reached
@@ -520,8 +570,15 @@ impl<'a> Node<'a> {
     }
 
     /// The scalar at this node.
+    ///
+    /// Inlined so that a call with a fixed `kind` other than a timestamp
+    /// leaves out the timestamp parsers.
+    #[inline]
     pub fn scalar(&self, kind: ScalarKind) -> Result<Scalar<'a>, DecodeError> {
-        self.reader.scalar(self, kind)
+        match kind {
+            ScalarKind::Timestamp(format) => self.timestamp(format).map(Scalar::Timestamp),
+            _ => self.reader.scalar(self, kind),
+        }
     }
 
     /// This node as text.
@@ -532,12 +589,12 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// This node as a timestamp.
+    /// This node as a timestamp. Every format botocore reads is accepted
+    /// whatever `format` (the shape's `timestampFormat`) says, as botocore's
+    /// parsers do.
     pub fn timestamp(&self, format: Option<TimestampFormat>) -> Result<Timestamp, DecodeError> {
-        match self.scalar(ScalarKind::Timestamp(format))? {
-            Scalar::Timestamp(t) => Ok(t),
-            _ => Err(DecodeError::WrongType),
-        }
+        let _ = format;
+        self.reader.timestamp(self)?.parse()
     }
 }
 

@@ -22,7 +22,7 @@ use super::scan::{
 use crate::format::timestamp::from_epoch_f64;
 use crate::model::Member;
 use crate::model::view::{
-    Blob, BlobEncoding, DecodeError, Escape, Node, Reader, Scalar, ScalarKind, Text,
+    Blob, BlobEncoding, DecodeError, Escape, Node, RawTimestamp, Reader, Scalar, ScalarKind, Text,
 };
 use crate::time::Timestamp;
 
@@ -248,9 +248,14 @@ impl Reader for CborReader {
                 .bytes()
                 .map(|b| Scalar::Blob(Blob::new(b, BlobEncoding::Raw)))
                 .map_err(|_| DecodeError::WrongType),
-            (ScalarKind::Timestamp(_), TAG | UINT | NINT | SIMPLE) => {
-                timestamp(raw).map(Scalar::Timestamp)
-            }
+            _ => Err(DecodeError::WrongType),
+        }
+    }
+
+    fn timestamp<'a>(&self, node: &Node<'a>) -> Result<RawTimestamp<'a>, DecodeError> {
+        let raw = node.raw();
+        match raw.first().map_or(0xff, |x| x >> 5) {
+            TAG | UINT | NINT | SIMPLE => timestamp(raw).map(RawTimestamp::Instant),
             _ => Err(DecodeError::WrongType),
         }
     }

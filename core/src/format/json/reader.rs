@@ -21,10 +21,9 @@
 
 use super::scan::{Items, MAX_DEPTH_LIMIT, Pairs, skip_ws, whole_value};
 use crate::format::number::{parse_float, parse_int, parse_special_float};
-use crate::format::timestamp::{from_epoch_f64, parse_any, parse_epoch_text};
 use crate::model::Member;
 use crate::model::view::{
-    Blob, BlobEncoding, DecodeError, Escape, Node, Reader, Scalar, ScalarKind, Text,
+    Blob, BlobEncoding, DecodeError, Escape, Node, RawTimestamp, Reader, Scalar, ScalarKind, Text,
 };
 
 /// Node tag: an object.
@@ -255,24 +254,16 @@ impl Reader for JsonReader {
                     BlobEncoding::Base64,
                 )))
             }
-            (ScalarKind::Timestamp(_), TAG_NUMBER) => {
-                let text = number_text(raw)?;
-                let t = if text.contains(['e', 'E']) {
-                    let x = parse_float(text).ok_or(DecodeError::BadTimestamp)?;
-                    from_epoch_f64(x)
-                } else {
-                    parse_epoch_text(text)
-                };
-                t.map(Scalar::Timestamp)
-                    .map_err(|_| DecodeError::BadTimestamp)
-            }
-            (ScalarKind::Timestamp(_), TAG_STRING) => {
-                let inner = string_inner(raw)?;
-                parse_any(inner)
-                    .map(Scalar::Timestamp)
-                    .map_err(|_| DecodeError::BadTimestamp)
-            }
             (ScalarKind::Document, _) => Ok(Scalar::Document(number_text(raw)?)),
+            _ => Err(DecodeError::WrongType),
+        }
+    }
+
+    fn timestamp<'a>(&self, node: &Node<'a>) -> Result<RawTimestamp<'a>, DecodeError> {
+        let raw = node.raw();
+        match tag_of(raw.first()) {
+            TAG_NUMBER => Ok(RawTimestamp::EpochNumber(number_text(raw)?)),
+            TAG_STRING => Ok(RawTimestamp::Text(string_inner(raw)?)),
             _ => Err(DecodeError::WrongType),
         }
     }

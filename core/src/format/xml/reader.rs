@@ -28,9 +28,8 @@
 use xmlparser::{ElementEnd, Token, Tokenizer};
 
 use crate::format::number::{parse_float, parse_int};
-use crate::format::timestamp::parse_any;
 use crate::model::view::{
-    Blob, BlobEncoding, DecodeError, Escape, Node, Reader, Scalar, ScalarKind, Text,
+    Blob, BlobEncoding, DecodeError, Escape, Node, RawTimestamp, Reader, Scalar, ScalarKind, Text,
 };
 use crate::model::{Member, MemberFlags, ServiceModel, Shape, ShapeFlags, ShapeKind};
 
@@ -424,13 +423,7 @@ impl Reader for XmlReader {
     }
 
     fn scalar<'a>(&self, node: &Node<'a>, kind: ScalarKind) -> Result<Scalar<'a>, DecodeError> {
-        let raw = as_str(node.raw())?;
-        let (text, cdata) = match node.tag() {
-            TAG_ATTRIBUTE => (raw, false),
-            TAG_ELEMENT => element_text(raw)?,
-            _ => return Err(DecodeError::WrongType),
-        };
-        let escape = if cdata { Escape::None } else { Escape::Xml };
+        let (text, escape) = scalar_text(node)?;
         let plain = || {
             Text::new(text, escape)
                 .as_plain()
@@ -450,17 +443,29 @@ impl Reader for XmlReader {
                 text.trim_ascii().as_bytes(),
                 BlobEncoding::Base64,
             ))),
-            ScalarKind::Timestamp(_) => {
-                let t = Text::new(text, escape)
-                    .as_plain()
-                    .ok_or(DecodeError::BadTimestamp)?;
-                parse_any(t)
-                    .map(Scalar::Timestamp)
-                    .map_err(|_| DecodeError::BadTimestamp)
-            }
+            ScalarKind::Timestamp(_) => Err(DecodeError::WrongType),
             ScalarKind::Document => Err(DecodeError::WrongType),
         }
     }
+
+    fn timestamp<'a>(&self, node: &Node<'a>) -> Result<RawTimestamp<'a>, DecodeError> {
+        let (text, escape) = scalar_text(node)?;
+        Text::new(text, escape)
+            .as_plain()
+            .map(RawTimestamp::Text)
+            .ok_or(DecodeError::BadTimestamp)
+    }
+}
+
+/// The text of an attribute or a simple element, and how it is escaped.
+fn scalar_text<'a>(node: &Node<'a>) -> Result<(&'a str, Escape), DecodeError> {
+    let raw = as_str(node.raw())?;
+    let (text, cdata) = match node.tag() {
+        TAG_ATTRIBUTE => (raw, false),
+        TAG_ELEMENT => element_text(raw)?,
+        _ => return Err(DecodeError::WrongType),
+    };
+    Ok((text, if cdata { Escape::None } else { Escape::Xml }))
 }
 
 #[cfg(test)]

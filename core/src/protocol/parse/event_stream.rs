@@ -22,7 +22,9 @@ use core::fmt;
 
 use super::{Output, ParseError, ResponseParser, tag};
 use crate::format::eventstream::{EventStreamError, HeaderValue, Message};
-use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Node, Scalar, ScalarKind, Text};
+use crate::model::view::{
+    Blob, BlobEncoding, DecodeError, Escape, Node, RawTimestamp, Scalar, ScalarKind, Text,
+};
 use crate::model::{Member, MemberFlags, Protocol, ServiceModel, Shape, ShapeFlags, ShapeKind};
 use crate::time::Timestamp;
 
@@ -195,6 +197,18 @@ impl<'r> ResponseParser<'r> {
         let name = node.via().ok_or(DecodeError::WrongType)?.name;
         let value = message.header(name).ok_or(DecodeError::WrongType)?;
         header_scalar(value, kind)
+    }
+
+    /// The timestamp of an `eventheader` member (milliseconds since the
+    /// epoch on the wire).
+    pub(super) fn event_header_timestamp<'a>(
+        &'a self,
+        node: &Node<'a>,
+    ) -> Result<RawTimestamp<'a>, DecodeError> {
+        match self.event_header_scalar(node, ScalarKind::Timestamp(None))? {
+            Scalar::Timestamp(t) => Ok(RawTimestamp::Instant(t)),
+            _ => Err(DecodeError::WrongType),
+        }
     }
 }
 

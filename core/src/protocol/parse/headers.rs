@@ -4,7 +4,6 @@
 //! in any form botocore's default parser accepts.
 
 use crate::format::number::{parse_float, parse_int, parse_special_float};
-use crate::format::timestamp::parse_any;
 use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Scalar, ScalarKind, Text};
 
 /// Whether `name` starts with `prefix`, ignoring ASCII case; the rest of the name.
@@ -59,9 +58,8 @@ pub(crate) fn scalar<'a>(
             trimmed.as_bytes(),
             BlobEncoding::Base64,
         ))),
-        ScalarKind::Timestamp(_) => parse_any(trimmed)
-            .map(Scalar::Timestamp)
-            .map_err(|_| DecodeError::BadTimestamp),
+        // Read by `Reader::timestamp` (`RawTimestamp::Text` of the trimmed value).
+        ScalarKind::Timestamp(_) => Err(DecodeError::WrongType),
         // A `jsonvalue` header is base64 of JSON text: it cannot be handed out
         // borrowed. The JSON writer decodes it as it streams.
         ScalarKind::Document => Err(DecodeError::WrongType),
@@ -108,11 +106,12 @@ mod tests {
         assert!(
             matches!(scalar("-Infinity", ScalarKind::Float, false), Ok(Scalar::Float(x)) if x == f64::NEG_INFINITY)
         );
+        // Timestamps are the reader's `timestamp`, not a scalar.
         let t = scalar(
             "Mon, 16 Dec 2019 23:48:18 GMT",
             ScalarKind::Timestamp(None),
             false,
         );
-        assert!(matches!(t, Ok(Scalar::Timestamp(t)) if t.secs == 1_576_540_098));
+        assert!(matches!(t, Err(DecodeError::WrongType)));
     }
 }

@@ -5,7 +5,7 @@
 use super::headers;
 use super::{ResponseParser, tag};
 use crate::model::view::{
-    Blob, BlobEncoding, DecodeError, Escape, Node, Reader, Scalar, ScalarKind, Text,
+    Blob, BlobEncoding, DecodeError, Escape, Node, RawTimestamp, Reader, Scalar, ScalarKind, Text,
 };
 use crate::model::{Location, Member, Protocol, ShapeId, ShapeKind};
 
@@ -201,6 +201,22 @@ impl Reader for ResponseParser<'_> {
             },
             t if t >= tag::FIRST_OWN => Err(DecodeError::WrongType),
             _ => self.body_reader().scalar(node, kind),
+        }
+    }
+
+    fn timestamp<'a>(&'a self, node: &Node<'a>) -> Result<RawTimestamp<'a>, DecodeError> {
+        match node.tag() {
+            tag::HEADER => {
+                let text = core::str::from_utf8(node.raw()).map_err(|_| DecodeError::Malformed)?;
+                Ok(RawTimestamp::Text(text.trim()))
+            }
+            tag::EVENT_HEADER if cfg!(feature = "event-streams") => {
+                self.event_header_timestamp(node)
+            }
+            tag::STATUS => Ok(RawTimestamp::Text(self.status_str())),
+            tag::PAYLOAD => Err(DecodeError::WrongType),
+            t if t >= tag::FIRST_OWN => Err(DecodeError::WrongType),
+            _ => self.body_reader().timestamp(node),
         }
     }
 }
