@@ -81,11 +81,13 @@ pub(crate) struct Route {
 }
 
 impl Route {
-    /// Where `request` goes, and whether it is `https`.
+    /// Where `request` goes, and whether it is `https`. A scheme other than
+    /// `https` and `http`, or `http` in a build without the `plain-http`
+    /// feature, is [`TransportError::Unsupported`].
     pub(crate) fn of(request: &HttpRequest<'_>) -> Result<(Route, bool), TransportError> {
         let secure = if request.scheme.eq_ignore_ascii_case("https") {
             true
-        } else if request.scheme.eq_ignore_ascii_case("http") {
+        } else if request.scheme.eq_ignore_ascii_case("http") && cfg!(feature = "plain-http") {
             false
         } else {
             return Err(TransportError::Unsupported);
@@ -240,6 +242,7 @@ impl<'a, R: RngCore + CryptoRng> EmbassyTransport<'a, R> {
             self.secure(inner, settings, request, &route, &mut body, buf)
                 .await
         } else {
+            // Without the feature `Route::of` refused `http` already.
             #[cfg(feature = "plain-http")]
             return self.plain(inner, request, route, &mut body, buf).await;
             #[cfg(not(feature = "plain-http"))]
@@ -766,5 +769,38 @@ mod tests {
         assert!(is_ip_literal("::1"));
         assert!(is_ip_literal("192.168.1.10"));
         assert!(!is_ip_literal("localhost"));
+    }
+
+    fn route(scheme: &str, port: Option<u16>) -> Result<(Route, bool), TransportError> {
+        Route::of(&HttpRequest {
+            method: "POST",
+            scheme,
+            host: "[::1]",
+            port,
+            target: "/",
+            headers: stratus_core::client::HeaderList::EMPTY,
+            body: b"",
+            timeouts: Default::default(),
+        })
+    }
+
+    /// `https` always; `http` only with the `plain-http` feature (the test
+    /// command runs these tests with and without it); nothing else.
+    #[test]
+    fn routes_follow_the_scheme_and_the_features() {
+        let (r, secure) = route("HTTPS", None).unwrap();
+        assert!(secure);
+        assert_eq!((r.host.as_str(), r.port), ("::1", 443));
+        let plain = route("http", Some(5000));
+        if cfg!(feature = "plain-http") {
+            let (r, secure) = plain.unwrap();
+            assert!(!secure);
+            assert_eq!((r.host.as_str(), r.port), ("::1", 5000));
+            assert_eq!(route("http", None).unwrap().0.port, 80);
+        } else {
+            assert_eq!(plain, Err(TransportError::Unsupported));
+        }
+        assert_eq!(route("ftp", None), Err(TransportError::Unsupported));
+        assert_eq!(route("", None), Err(TransportError::Unsupported));
     }
 }

@@ -59,6 +59,18 @@ const CARGO_CHECKS: &[CargoCheck] = &[
             "--show-output",
         ],
     },
+    // The embassy transport as the firmware builds it: without `plain-http`
+    // (an `http` URL is refused) and without client certificates or RSA.
+    CargoCheck {
+        name: "transport-embassy without plain HTTP",
+        args: &[
+            "test",
+            "-p",
+            "stratus-transport-embassy",
+            "--no-default-features",
+            "--lib",
+        ],
+    },
     // The embassy transport, with its device logging, for the microcontroller.
     CargoCheck {
         name: "transport-embassy for thumbv7em-none-eabihf",
