@@ -482,7 +482,7 @@ pub trait Reader {
 
     /// The scalar at `node`, read as `kind`. Timestamps are read by
     /// [`timestamp`](Reader::timestamp) instead ([`Node::scalar`] sends them
-    /// there); asked for one, a reader answers [`DecodeError::WrongType`].
+    /// there), so a reader need not handle `ScalarKind::Timestamp` here.
     fn scalar<'a>(&'a self, node: &Node<'a>, kind: ScalarKind) -> Result<Scalar<'a>, DecodeError>;
 
     /// The timestamp at `node`, as the response holds it.
