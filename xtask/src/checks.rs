@@ -59,8 +59,8 @@ const CARGO_CHECKS: &[CargoCheck] = &[
             "--show-output",
         ],
     },
-    // The embassy transport as the firmware builds it: without `plain-http`
-    // (an `http` URL is refused) and without client certificates or RSA.
+    // The embassy transport without `plain-http`, as the firmware builds it
+    // (an `http` URL is refused); its other optional parts are off too.
     CargoCheck {
         name: "transport-embassy without plain HTTP",
         args: &[
