@@ -19,10 +19,7 @@ use crate::{setup, workspace};
 
 /// The peers' target directory: `$CARGO_TARGET_DIR/peers`, else `target/peers`.
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace::root().join("target"))
-        .join("peers")
+    workspace::target_dir().join("peers")
 }
 
 fn run(args: &[String]) -> Result<(), XtaskError> {

@@ -3,7 +3,7 @@
 
 use crate::setup;
 use crate::steps::{Outcome, Step};
-use crate::workspace::{cargo, python, run};
+use crate::workspace::{cargo, disk_usage, python, run, target_dir};
 
 /// A check that is one cargo invocation.
 struct CargoCheck {
@@ -147,9 +147,23 @@ pub fn steps() -> Vec<Step<'static>> {
     }));
     steps.extend(CARGO_CHECKS.iter().map(|check| {
         Step::new(check.name, move || {
-            run(cargo().args(check.args))?;
-            Ok(Outcome::Ran)
+            // Each check builds once, so incremental state (most of a dev
+            // build directory's size) is never reused: it is not written.
+            let result = run(cargo().env("CARGO_INCREMENTAL", "0").args(check.args));
+            print_disk_usage();
+            result.map(|()| Outcome::Ran)
         })
     }));
     steps
+}
+
+/// Prints how much the build directories hold, so a log shows how close a run
+/// came to its machine's disk limit and which step grew them.
+fn print_disk_usage() {
+    let firmware = crate::workspace::root().join("transport-embassy/firmware/size-report/target");
+    let bytes = disk_usage(&target_dir()) + disk_usage(&firmware);
+    println!(
+        "build directories: {:.2} GiB",
+        bytes as f64 / (1u64 << 30) as f64
+    );
 }

@@ -25,11 +25,7 @@ const LOCAL_REGION: &str = "us-east-1";
 /// The gateway as `build` left it (run directly: a `cargo run` would
 /// rebuild it if a source changed meanwhile).
 fn gateway(args: &[String]) -> Command {
-    let root = crate::workspace::root();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| root.join(dir))
-        .unwrap_or_else(|| root.join("target"));
-    let program = target
+    let program = crate::workspace::target_dir()
         .join("debug")
         .join("examples")
         .join(format!("gateway{}", std::env::consts::EXE_SUFFIX));

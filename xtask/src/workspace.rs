@@ -18,6 +18,62 @@ pub fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the root when
+/// relative), else `target/` in the root.
+pub fn target_dir() -> PathBuf {
+    let root = root();
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Bytes on disk under `dir`, each file counted once however many hard links
+/// it has (cargo links its outputs from `deps/`). Unreadable entries are
+/// skipped: the figure is for the log, not a check.
+pub fn disk_usage(dir: &Path) -> u64 {
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0u64;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.push(entry.path());
+            } else if first_link(&mut seen, &meta) {
+                total += on_disk(&meta);
+            }
+        }
+    }
+    total
+}
+
+#[cfg(unix)]
+fn first_link(seen: &mut std::collections::HashSet<(u64, u64)>, meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() <= 1 || seen.insert((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn first_link(_: &mut std::collections::HashSet<(u64, u64)>, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+#[cfg(unix)]
+fn on_disk(meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.blocks() * 512
+}
+
+#[cfg(not(unix))]
+fn on_disk(meta: &std::fs::Metadata) -> u64 {
+    meta.len()
+}
+
 /// A command for `program`, started in the workspace root with the safe environment.
 pub fn command(program: impl Into<OsString>) -> Command {
     let mut cmd = Command::new(program.into());
