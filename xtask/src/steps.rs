@@ -100,7 +100,12 @@ fn print_timings(timings: &[(&str, Elapsed)]) {
         return;
     }
     println!("\nstep timings:");
+    let width = timings
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
     for (name, took) in timings {
-        println!("  {name:<34} {took:>10}");
+        println!("  {name:<width$} {took:>10}");
     }
 }
