@@ -21,7 +21,7 @@ use super::skew::Skew;
 use super::streaming::AwsChunkedBody;
 use super::transport::{HttpRequest, RawResponse, Timer, Transport, TransportError};
 use super::{ServiceEntry, Workspace};
-use crate::credentials::ProvideCredentials;
+use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::{Partitions, RuleSet};
 use crate::features::{self, Disabled};
 use crate::http::BodySource;
@@ -82,6 +82,40 @@ impl<T, C, K> core::fmt::Debug for Client<'_, T, C, K> {
 enum Attempt {
     Response(RawResponse),
     Failed(TransportError),
+}
+
+/// The buffers [`Client::start`] works in. The request it makes lives in the
+/// first three (the serialized body, the headers, and the URL, whose rest is
+/// the signing space); the response buffer (for a `before-call` reply) and
+/// the scratch space are only lent.
+struct StartSpace<'r, 't> {
+    request: &'r mut [u8],
+    headers: &'r mut [u8],
+    url: &'r mut [u8],
+    response: &'t mut [u8],
+    scratch: &'t mut [u8],
+}
+
+/// How a call goes on after [`Client::start`].
+enum Start<'r> {
+    /// A `before-call` handler answered: nothing is sent.
+    Answered(RawResponse),
+    /// The request to send; its headers up to `base` are what every attempt
+    /// starts from.
+    Send {
+        request: Request<'r>,
+        base: usize,
+        target: &'r Target,
+        signing: &'r mut [u8],
+    },
+}
+
+/// A call's retry state across its attempts.
+struct Retrying {
+    /// The retry rules' own count and tokens.
+    call: CallRetry,
+    /// Whether the one retry after a clock-skew error was made.
+    skew_retried: bool,
 }
 
 impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C, K> {
@@ -294,13 +328,17 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
 
     /// Calls `operation` (`PutRecord`, `put_record`, `put-record`, or a custom
     /// operation) with `input`, using the buffers of `ws`.
-    pub async fn call<'w>(
+    ///
+    /// An `async fn` in effect; written as a function returning the call's
+    /// future so no wrapper future is built around it (a wrapper's poll would
+    /// move the whole call's state through the stack to start it).
+    pub fn call<'w>(
         &self,
         operation: &str,
         input: &dyn StructValue,
         ws: Workspace<'w>,
-    ) -> Result<CallOutput<'w>, CallError<'w>> {
-        self.call_inner(operation, input, NoStream, ws).await
+    ) -> impl Future<Output = Result<CallOutput<'w>, CallError<'w>>> {
+        self.call_inner(operation, input, NoStream, ws)
     }
 
     /// Calls `operation` with its streaming payload (S3 `PutObject`'s or
@@ -352,69 +390,41 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         } = ws;
         self.retry.check_features().map_err(CallError::Disabled)?;
         let (op, params) = self.params(operation, input)?;
-        let (target, endpoint_headers, serialized) = match self.prepare(
+        let mut target = None;
+        let started = self.start(
             op,
             &params,
-            if stream.peek().is_some() {
-                Prepared::Streamed
-            } else {
-                Prepared::Whole
+            stream.peek().is_some(),
+            StartSpace {
+                request: req_buf,
+                headers: header_buf,
+                url: &mut *url_buf,
+                response: &mut *resp_buf,
+                scratch: &mut *scratch,
             },
-            req_buf,
-            url_buf,
-            &mut *scratch,
-        ) {
-            Ok(p) => p,
+            &mut target,
+        );
+        let start = match started {
+            Ok(start) => start,
             Err(refused) => return Err(refused.into_error(url_buf)),
         };
 
-        // 4. before-call: a handler may answer. (In a block, so the event
-        // is not kept in the call's future across the sends.)
-        let early = {
-            let mut event = Event::new(
-                self.event_name(EventKind::BeforeCall, op.name),
-                EventData::BeforeCall {
-                    params: &params,
-                    reply: Reply::new(&mut *resp_buf),
-                },
-            );
-            self.dispatch(&mut event, answered_before_call)?;
-            match event.data {
-                EventData::BeforeCall { mut reply, .. } => reply.take(),
-                _ => None,
-            }
-        };
-
-        let (raw, attempts) = match early {
-            Some(raw) => (raw, 0),
-            None => {
-                let (url_text, sig_space) = url_buf.split_at_mut(target.used);
-                let url_text: &str = core::str::from_utf8(url_text).unwrap_or("");
-                let (host, path) = url_text
-                    .split_at_checked(target.host_len)
-                    .unwrap_or((url_text, ""));
-                let mut headers = HeaderBlock::new(header_buf);
-                // Moved in here, the serializer's header list (about 800
-                // bytes) and the endpoint's headers end before the sends
-                // instead of living in the call's future.
-                let body = {
-                    let serialized = serialized;
-                    for (n, v) in serialized.headers() {
-                        headers.append(n, v).map_err(CallError::Headers)?;
-                    }
-                    serialized.body()
-                };
-                self.base_headers(&mut headers, op, endpoint_headers)?;
-                let base = headers.mark();
-                let mut request = target.request(op.http_method, host, path, headers, body);
+        let (raw, attempts) = match start {
+            Start::Answered(raw) => (raw, 0),
+            Start::Send {
+                mut request,
+                base,
+                target,
+                signing,
+            } => {
                 let (outcome, attempts) = self
                     .attempts(
                         op,
                         &mut request,
                         base,
-                        &target,
+                        target,
                         AttemptSpace {
-                            signing: sig_space,
+                            signing,
                             response: &mut *resp_buf,
                         },
                         &mut stream,
@@ -450,6 +460,74 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             return Err(CallError::Service(output));
         }
         Ok(output)
+    }
+
+    /// Steps 1 to 4 of a call: the operation and its input, the endpoint
+    /// and the serialized request, `before-call` (whose handler may answer),
+    /// and the request with its headers, ready for the attempts. Out of line,
+    /// so its buffers (the serializer's header list, the endpoint's output)
+    /// take stack only while it runs, not in every poll of the call, under
+    /// the transport's frames. `target` receives the endpoint the request
+    /// borrows its signing region and name from.
+    #[inline(never)]
+    fn start<'r>(
+        &self,
+        op: &'static Operation,
+        params: &'r Params<'_>,
+        streamed: bool,
+        space: StartSpace<'r, '_>,
+        target: &'r mut Option<Target>,
+    ) -> Result<Start<'r>, Refused> {
+        let StartSpace {
+            request: req_buf,
+            headers: header_buf,
+            url: url_buf,
+            response: resp_buf,
+            scratch,
+        } = space;
+        let purpose = if streamed {
+            Prepared::Streamed
+        } else {
+            Prepared::Whole
+        };
+        let (resolved, endpoint_headers, serialized) =
+            self.prepare(op, params, purpose, req_buf, url_buf, scratch)?;
+
+        // 4. before-call: a handler may answer.
+        let mut event = Event::new(
+            self.event_name(EventKind::BeforeCall, op.name),
+            EventData::BeforeCall {
+                params,
+                reply: Reply::new(resp_buf),
+            },
+        );
+        self.dispatch(&mut event, answered_before_call)?;
+        if let EventData::BeforeCall { mut reply, .. } = event.data
+            && let Some(raw) = reply.take()
+        {
+            return Ok(Start::Answered(raw));
+        }
+
+        let target = target.insert(resolved);
+        let (url_text, signing) = url_buf.split_at_mut(target.used);
+        let url_text: &str = core::str::from_utf8(url_text).unwrap_or("");
+        let (host, path) = url_text
+            .split_at_checked(target.host_len)
+            .unwrap_or((url_text, ""));
+        let mut headers = HeaderBlock::new(header_buf);
+        for (n, v) in serialized.headers() {
+            headers.append(n, v).map_err(CallError::Headers)?;
+        }
+        let body = serialized.body();
+        self.base_headers(&mut headers, op, endpoint_headers)?;
+        let base = headers.mark();
+        let request = target.request(op.http_method, host, path, headers, body);
+        Ok(Start::Send {
+            request,
+            base,
+            target,
+            signing,
+        })
     }
 
     /// Step 1 of a call: the operation `name` names (through a custom
@@ -703,8 +781,10 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             signing: sig_space,
             response: resp_buf,
         } = space;
-        let mut call = CallRetry::new();
-        let mut skew_retried = false;
+        let mut retrying = Retrying {
+            call: CallRetry::new(),
+            skew_retried: false,
+        };
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -758,92 +838,14 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 self.send(request, target, stream, chunks, resp_buf).await
             };
 
-            // Read what the retry rules need, then let handlers look.
-            let mono = self.clock.now_ms();
-            let mut code: heapless::String<64> = heapless::String::new();
-            let mut status = 0u16;
-            let mut skewed = false;
-            if let Attempt::Response(raw) = &outcome {
-                let view = raw.view(resp_buf);
-                self.emit(
-                    EventKind::BeforeParse,
-                    op.name,
-                    EventData::BeforeParse(&view),
-                )?;
-                let parser = ResponseParser::new(self.entry.model, op, view.as_response());
-                status = parser.status();
-                if let Some(c) = super::output::error_code_of(&parser) {
-                    code = c;
-                }
-                let code_opt = (!code.is_empty()).then_some(code.as_str());
-                skewed = self
-                    .skew
-                    .observe(self.clock.now(), mono, view.header("date"), code_opt);
-                self.emit(
-                    EventKind::ResponseReceived,
-                    op.name,
-                    EventData::ResponseReceived(Ok(&view)),
-                )?;
-            } else if let Attempt::Failed(e) = &outcome {
-                self.emit(
-                    EventKind::ResponseReceived,
-                    op.name,
-                    EventData::ResponseReceived(Err(e.failure())),
-                )?;
-            }
-
-            let decision = {
-                let view;
-                let retry_outcome = match &outcome {
-                    Attempt::Response(raw) => {
-                        view = raw.view(resp_buf);
-                        let code_opt = (!code.is_empty()).then_some(code.as_str());
-                        AttemptOutcome::Response {
-                            status,
-                            code: code_opt,
-                            modeled: code_opt
-                                .and_then(|c| ModeledRetry::from_model(self.entry.model, op, c)),
-                            crc32_header: view.header("x-amz-crc32"),
-                            body: view.body,
-                        }
-                    }
-                    Attempt::Failed(e) => AttemptOutcome::Transport(e.failure()),
-                };
-                let mut decision: Option<Decision> = None;
-                {
-                    let mut event = Event::new(
-                        self.event_name(EventKind::NeedsRetry, op.name),
-                        EventData::NeedsRetry {
-                            attempt,
-                            outcome: &retry_outcome,
-                            decision: &mut decision,
-                        },
-                    );
-                    self.dispatch(&mut event, answered_needs_retry)?;
-                }
-                let decision = match decision {
-                    Some(d) => d,
-                    // A pulled body cannot be pulled again.
-                    None if stream.peek().is_some() => Decision::Stop(StopReason::NotRetryable),
-                    None if skewed && !skew_retried => {
-                        skew_retried = true;
-                        Decision::Retry { delay_ms: 0 }
-                    }
-                    None => {
-                        self.retry
-                            .decide(&mut call, &retry_outcome, &mut *self.jitter.borrow_mut())
-                    }
-                };
-                // botocore's adaptive limiter hears of every response after the
-                // retry decision, unless the decision raised (a bad CRC32 header).
-                if decision != Decision::Stop(StopReason::BadCrc32Header) {
-                    self.retry.after_response(
-                        mono,
-                        status != 0 && RetryState::is_throttle(&retry_outcome),
-                    );
-                }
-                decision
-            };
+            let decision = self.judge(
+                op,
+                attempt,
+                &outcome,
+                resp_buf,
+                &mut retrying,
+                stream.peek().is_some(),
+            )?;
             match decision {
                 // Whatever a handler said, a pulled body cannot be re-sent.
                 Decision::Retry { .. } if stream.peek().is_some() => return Ok((outcome, attempt)),
@@ -858,6 +860,105 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 Decision::Stop(_) => return Ok((outcome, attempt)),
             }
         }
+    }
+
+    /// What the retry rules, the clock-skew check and the `needs-retry`
+    /// handlers make of one attempt's outcome (the `before-parse` and
+    /// `response-received` events first). Out of line, so the response's
+    /// reading takes stack only while it runs, not under the transport.
+    #[inline(never)]
+    fn judge<'w>(
+        &self,
+        op: &'static Operation,
+        attempt: u32,
+        outcome: &Attempt,
+        resp_buf: &[u8],
+        retrying: &mut Retrying,
+        pulled: bool,
+    ) -> Result<Decision, CallError<'w>> {
+        // Read what the retry rules need, then let handlers look.
+        let mono = self.clock.now_ms();
+        let mut code: heapless::String<64> = heapless::String::new();
+        let mut status = 0u16;
+        let mut skewed = false;
+        if let Attempt::Response(raw) = outcome {
+            let view = raw.view(resp_buf);
+            self.emit(
+                EventKind::BeforeParse,
+                op.name,
+                EventData::BeforeParse(&view),
+            )?;
+            let parser = ResponseParser::new(self.entry.model, op, view.as_response());
+            status = parser.status();
+            if let Some(c) = super::output::error_code_of(&parser) {
+                code = c;
+            }
+            let code_opt = (!code.is_empty()).then_some(code.as_str());
+            skewed = self
+                .skew
+                .observe(self.clock.now(), mono, view.header("date"), code_opt);
+            self.emit(
+                EventKind::ResponseReceived,
+                op.name,
+                EventData::ResponseReceived(Ok(&view)),
+            )?;
+        } else if let Attempt::Failed(e) = outcome {
+            self.emit(
+                EventKind::ResponseReceived,
+                op.name,
+                EventData::ResponseReceived(Err(e.failure())),
+            )?;
+        }
+
+        let view;
+        let retry_outcome = match outcome {
+            Attempt::Response(raw) => {
+                view = raw.view(resp_buf);
+                let code_opt = (!code.is_empty()).then_some(code.as_str());
+                AttemptOutcome::Response {
+                    status,
+                    code: code_opt,
+                    modeled: code_opt
+                        .and_then(|c| ModeledRetry::from_model(self.entry.model, op, c)),
+                    crc32_header: view.header("x-amz-crc32"),
+                    body: view.body,
+                }
+            }
+            Attempt::Failed(e) => AttemptOutcome::Transport(e.failure()),
+        };
+        let mut decision: Option<Decision> = None;
+        {
+            let mut event = Event::new(
+                self.event_name(EventKind::NeedsRetry, op.name),
+                EventData::NeedsRetry {
+                    attempt,
+                    outcome: &retry_outcome,
+                    decision: &mut decision,
+                },
+            );
+            self.dispatch(&mut event, answered_needs_retry)?;
+        }
+        let decision = match decision {
+            Some(d) => d,
+            // A pulled body cannot be pulled again.
+            None if pulled => Decision::Stop(StopReason::NotRetryable),
+            None if skewed && !retrying.skew_retried => {
+                retrying.skew_retried = true;
+                Decision::Retry { delay_ms: 0 }
+            }
+            None => self.retry.decide(
+                &mut retrying.call,
+                &retry_outcome,
+                &mut *self.jitter.borrow_mut(),
+            ),
+        };
+        // botocore's adaptive limiter hears of every response after the
+        // retry decision, unless the decision raised (a bad CRC32 header).
+        if decision != Decision::Stop(StopReason::BadCrc32Header) {
+            self.retry
+                .after_response(mono, status != 0 && RetryState::is_throttle(&retry_outcome));
+        }
+        Ok(decision)
     }
 
     /// Signs the attempt (or not), adding `Host` and the signature headers.
@@ -883,6 +984,23 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             .provide_credentials()
             .await
             .map_err(CallError::Credentials)?;
+        self.sign_now(op, request, target, sig_space, stream, &credentials)
+    }
+
+    /// The synchronous part of [`sign`](Self::sign): headers, the canonical
+    /// request, the signature. Out of line, so its buffers (the header list,
+    /// the staged values) take stack only while it runs, not in every frame
+    /// of the call's poll, which the transport's frames are added to.
+    #[inline(never)]
+    fn sign_now<'w, S: StreamSlot>(
+        &self,
+        op: &'static Operation,
+        request: &mut Request<'_>,
+        target: &Target,
+        sig_space: &mut [u8],
+        stream: &S,
+        credentials: &Credentials,
+    ) -> Result<Option<S::Signer>, CallError<'w>> {
         let s3 = is_s3(self.entry.model.name);
         let settings = signing_settings(s3, target);
         let https = target.scheme == "https";
@@ -946,7 +1064,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 },
             };
             let params = SigningParams {
-                credentials: &credentials,
+                credentials,
                 region: request.signing_region,
                 service: request.signing_name,
                 time,
