@@ -60,6 +60,9 @@ static RESOURCES: ConstStaticCell<
     Resources<{ tls::SOCKET_RX }, { tls::SOCKET_TX }, { tls::TLS_RX }, { tls::TLS_TX }>,
 > = ConstStaticCell::new(Resources::new());
 static TRANSPORT: StaticCell<Transport> = StaticCell::new();
+/// The clients: in `.bss` too, so the main task's future holds a reference,
+/// not two clients, and its poll never moves them through its stack frame.
+static UPLINK: StaticCell<Uplink> = StaticCell::new();
 
 type Transport = EmbassyTransport<'static, Rng<'static, RNG>>;
 type AwsClient = Client<'static, &'static Transport, &'static StaticCredentials, EmbassyClock>;
@@ -120,8 +123,14 @@ fn config(endpoint: Option<&str>) -> ClientConfig {
 
 impl Uplink {
     /// The clients, sending over `stack` (TLS keys from `rng`) with the keys
-    /// given at build time.
-    pub fn new(stack: Stack<'static>, rng: Rng<'static, RNG>) -> Result<Self, SetupError> {
+    /// given at build time. Out of line: what it builds on its way to the
+    /// static cell takes stack only while it runs, not in every poll of the
+    /// main task.
+    #[inline(never)]
+    pub fn new(
+        stack: Stack<'static>,
+        rng: Rng<'static, RNG>,
+    ) -> Result<&'static mut Self, SetupError> {
         let (Some(id), Some(secret)) = (settings::ACCESS_KEY_ID, settings::SECRET_ACCESS_KEY)
         else {
             return Err(SetupError::NoKeys);
@@ -152,17 +161,19 @@ impl Uplink {
                 client
             }
         };
-        Ok(Uplink {
-            kinesis: client(
-                &kinesis::ENTRY,
-                endpoint(settings::KINESIS_ENDPOINT, "kinesis"),
-            ),
-            iot: client(
-                &iot_data::ENTRY,
-                endpoint(settings::IOT_DATA_ENDPOINT, "data-ats.iot"),
-            ),
-            buffers,
-        })
+        UPLINK
+            .try_init(Uplink {
+                kinesis: client(
+                    &kinesis::ENTRY,
+                    endpoint(settings::KINESIS_ENDPOINT, "kinesis"),
+                ),
+                iot: client(
+                    &iot_data::ENTRY,
+                    endpoint(settings::IOT_DATA_ENDPOINT, "data-ats.iot"),
+                ),
+                buffers,
+            })
+            .ok_or(SetupError::AlreadyMade)
     }
 
     /// Writes `payload` to the Kinesis stream, keyed by `partition_key`.

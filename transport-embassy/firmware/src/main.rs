@@ -118,7 +118,7 @@ async fn wait_for_address(stack: Stack<'static>) {
 /// Where readings go: the two AWS calls.
 #[cfg(feature = "aws")]
 struct Sender {
-    uplink: aws::Uplink,
+    uplink: &'static mut aws::Uplink,
 }
 
 #[cfg(feature = "aws")]
