@@ -979,12 +979,13 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         if signer == SignerChoice::Unsigned {
             return Ok(None);
         }
-        let credentials = self
-            .credentials
-            .provide_credentials()
+        // Lent, not copied: the credentials are 2 KB with a session token's room.
+        self.credentials
+            .with_credentials(|credentials| {
+                self.sign_now(op, request, target, sig_space, stream, credentials)
+            })
             .await
-            .map_err(CallError::Credentials)?;
-        self.sign_now(op, request, target, sig_space, stream, &credentials)
+            .map_err(CallError::Credentials)?
     }
 
     /// The synchronous part of [`sign`](Self::sign): headers, the canonical

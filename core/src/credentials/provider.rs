@@ -35,6 +35,13 @@ use super::{Credentials, CredentialsError};
 /// assert_eq!(c.unwrap().access_key_id(), "AKID");
 /// let none = embassy_futures::block_on(Baked(None).provide_credentials());
 /// assert_eq!(none.unwrap_err(), CredentialsError::NotConfigured);
+/// // What a client signs through: by default, the credentials provided.
+/// let id = embassy_futures::block_on(
+///     Baked(Some(("AKID", "SECRET"))).with_credentials(|c| c.access_key_id().len()),
+/// );
+/// assert_eq!(id, Ok(4));
+/// let none = embassy_futures::block_on(Baked(None).with_credentials(|_| ()));
+/// assert_eq!(none, Err(CredentialsError::NotConfigured));
 /// ```
 // `async fn` in a public trait leaves callers unable to require `Send` on the
 // future; that is deliberate here (see the trait docs).
@@ -42,11 +49,40 @@ use super::{Credentials, CredentialsError};
 pub trait ProvideCredentials {
     /// Produces credentials, or says why it cannot.
     async fn provide_credentials(&self) -> Result<Credentials, CredentialsError>;
+
+    /// Runs `f` with the credentials, or says why there are none.
+    ///
+    /// The client signs through this method. By default it calls
+    /// [`provide_credentials`](Self::provide_credentials); a source that
+    /// holds its credentials (as [`StaticCredentials`] does) lends them
+    /// instead, so a call does not copy them (2 KB with a session token's
+    /// room) through its stack.
+    ///
+    /// ```
+    /// use stratus_core::credentials::{Credentials, ProvideCredentials, StaticCredentials};
+    /// let p = StaticCredentials::new(Credentials::new("AKID", "SECRET", None, None).unwrap());
+    /// let id_len = embassy_futures::block_on(p.with_credentials(|c| c.access_key_id().len()));
+    /// assert_eq!(id_len, Ok(4));
+    /// ```
+    async fn with_credentials<R>(
+        &self,
+        f: impl FnOnce(&Credentials) -> R,
+    ) -> Result<R, CredentialsError> {
+        let credentials = self.provide_credentials().await?;
+        Ok(f(&credentials))
+    }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for &P {
     async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
         (**self).provide_credentials().await
+    }
+
+    async fn with_credentials<R>(
+        &self,
+        f: impl FnOnce(&Credentials) -> R,
+    ) -> Result<R, CredentialsError> {
+        (**self).with_credentials(f).await
     }
 }
 
@@ -83,6 +119,13 @@ impl From<Credentials> for StaticCredentials {
 impl ProvideCredentials for StaticCredentials {
     async fn provide_credentials(&self) -> Result<Credentials, CredentialsError> {
         Ok(self.0.clone())
+    }
+
+    async fn with_credentials<R>(
+        &self,
+        f: impl FnOnce(&Credentials) -> R,
+    ) -> Result<R, CredentialsError> {
+        Ok(f(&self.0))
     }
 }
 
