@@ -23,6 +23,38 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// A `cargo` command for a test to build with: the cargo running the tests,
+/// started in the workspace root, without the variables cargo sets for a
+/// test process (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, `OUT_DIR`, ...).
+/// Build scripts that name those in `rerun-if-env-changed` (ring's does)
+/// would otherwise see them change and be rerun, and everything above them
+/// rebuilt: the test command's own build would not be reused.
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(workspace_root());
+    const SET_FOR_TESTS: &[&str] = &[
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        if SET_FOR_TESTS.contains(&name)
+            || name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_EXE_")
+        {
+            cmd.env_remove(name);
+        }
+    }
+    cmd
+}
+
 /// The unpacked botocore sdist, or an error telling how to fetch it.
 ///
 /// Tests call this and fail (not skip) when it is missing: a conformance suite
@@ -164,8 +196,7 @@ pub fn stratus_bin() -> PathBuf {
                 .filter_map(|d| newest_mtime(&root.join(d)))
                 .max();
             if built.is_none() || newest > built {
-                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-                let mut build = Command::new(cargo);
+                let mut build = cargo();
                 build.args(["build", "-p", "stratus-transport-std", "--bin", "stratus"]);
                 if dir.file_name().is_some_and(|p| p == "release") {
                     build.arg("--release");

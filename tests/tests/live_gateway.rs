@@ -13,11 +13,11 @@ use stratus_tests::moto::Moto;
 /// Builds the gateway example in this test's target directory and returns
 /// its path. It asks for every workspace example and test target: with the
 /// test targets in the build, dev-dependencies shape the features as they do
-/// under `cargo test --workspace` (the test command), so there this build
-/// finds every library fresh and only links the example. (`--examples` alone
-/// resolved other features for the models' code generator and rebuilt the
-/// models, the core and the std transport a second time: minutes of CI and
-/// over a gigabyte of its disk.)
+/// under `cargo test --workspace` (the test command), and the test process's
+/// cargo variables are left out ([`stratus_tests::cargo`]), so there this
+/// build finds every library fresh and only links the example. (Otherwise
+/// it rebuilt the models, ring, rustls and the transports a second time:
+/// minutes of CI and over a gigabyte of its disk.)
 fn gateway_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test> -> target/<profile>
@@ -27,11 +27,9 @@ fn gateway_bin() -> PathBuf {
         .expect("target/<profile>")
         .to_path_buf();
     let target = profile_dir.parent().expect("target dir").to_path_buf();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = stratus_tests::cargo()
         .args(["build", "--workspace", "--examples", "--tests"])
         .env("CARGO_TARGET_DIR", &target)
-        .current_dir(stratus_tests::workspace_root())
         .status()
         .expect("cargo runs");
     assert!(status.success(), "the gateway example builds");
