@@ -108,8 +108,18 @@ const CARGO_CHECKS: &[CargoCheck] = &[
             "thumbv7em-none-eabihf",
         ],
     },
+    // The size table's own tests: its Thumb-2 prologue and call decoding.
+    CargoCheck {
+        name: "size report's tests",
+        args: &[
+            "test",
+            "--manifest-path",
+            "transport-embassy/firmware/size-report/Cargo.toml",
+        ],
+    },
     // The NUCLEO-F767ZI firmware (its own workspace) with and without stratus,
-    // in release for thumbv7em-none-eabihf; prints the size table.
+    // in release for thumbv7em-none-eabihf; prints the size table and the
+    // deepest stack path.
     CargoCheck {
         name: "firmware, thumbv7em-none-eabihf, size",
         args: &[

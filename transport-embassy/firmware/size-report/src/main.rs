@@ -14,7 +14,9 @@
 //!    stratus builds, set against the goal of 64 KiB of flash and 16 KiB of
 //!    static RAM;
 //! 2. the symbol table's sizes by crate in both builds (a cross-check of the
-//!    difference, and where it goes), and `stratus_core`'s modules.
+//!    difference, and where it goes), and `stratus_core`'s modules;
+//! 3. the deepest stack path of each build's tasks, from the frames the
+//!    functions' prologues take along a chain of direct calls ([`stack`]).
 //!
 //! text is every allocated read-only section (vector table, code, constants),
 //! data the initialised RAM (stored in flash too), bss the zeroed RAM; flash
@@ -31,6 +33,8 @@ use std::process::{Command, ExitCode};
 use object::elf;
 use object::read::elf::{ElfFile32, SectionHeader};
 use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
+
+mod stack;
 
 const TARGET: &str = "thumbv7em-none-eabihf";
 const BIN: &str = "stratus-firmware";
@@ -164,6 +168,8 @@ struct Measured {
     symbols: BTreeMap<String, u64>,
     /// RAM bytes of each named symbol.
     ram_symbols: BTreeMap<String, u64>,
+    /// The deepest stack path from an embassy task's poll.
+    stack: Vec<stack::Frame>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -202,6 +208,36 @@ impl Measured {
             }
             kinds.insert(section.index().0, kind);
         }
+        let mut image = stack::Image::default();
+        for section in file.sections() {
+            let header = section.elf_section_header();
+            if header.sh_flags(endian).0 & elf::SHF_EXECINSTR.0 != 0
+                && let Ok(data) = section.data()
+            {
+                image.sections.insert(header.sh_addr(endian), data.to_vec());
+            }
+        }
+        for symbol in file.symbols() {
+            let name = symbol.name().unwrap_or("");
+            // Mapping symbols: `$d` (data in code, literal pools), `$t` (Thumb code).
+            if name == "$d" || name.starts_with("$d.") {
+                image.mapping.insert(symbol.address() as u32 & !1, true);
+            } else if name == "$t" || name.starts_with("$t.") {
+                image.mapping.insert(symbol.address() as u32 & !1, false);
+            } else if symbol.kind() == SymbolKind::Text && symbol.size() > 0 {
+                image
+                    .functions
+                    .entry(symbol.address() as u32 & !1)
+                    .or_insert_with(|| {
+                        let shown = format!("{:#}", rustc_demangle::demangle(name));
+                        (symbol.size() as u32, shown)
+                    });
+            }
+        }
+        let stack = stack::deepest_path(&image, |name| {
+            name.contains("TaskStorage") && name.ends_with("::poll")
+        })
+        .unwrap_or_default();
         let mut crates: BTreeMap<String, Share> = BTreeMap::new();
         let mut core_modules: BTreeMap<String, Share> = BTreeMap::new();
         let mut symbols: BTreeMap<String, u64> = BTreeMap::new();
@@ -256,6 +292,7 @@ impl Measured {
             core_modules,
             symbols,
             ram_symbols,
+            stack,
         })
     }
 }
@@ -608,6 +645,23 @@ fn report(full: &Measured, fixed: &Measured, baseline: &Measured) -> String {
         let _ = writeln!(out, "| {module} | {} |", thousands(s.flash));
     }
     let _ = writeln!(out, "| (paths under 256 bytes) | {} |", thousands(rest));
+
+    let total = |m: &Measured| m.stack.iter().map(|f| u64::from(f.bytes)).sum::<u64>();
+    let _ = writeln!(
+        out,
+        "\nDeepest stack path from a task's poll (frames read from the prologues, \
+         along direct calls; calls through pointers and interrupt frames not counted): \
+         firmware {} B, fixed endpoints {} B, baseline {} B. The firmware's:\n",
+        thousands(total(full)),
+        thousands(total(fixed)),
+        thousands(total(baseline))
+    );
+    let _ = writeln!(out, "| function | frame |");
+    let _ = writeln!(out, "|---|---:|");
+    for frame in full.stack.iter().filter(|f| f.bytes > 0) {
+        let shown: String = frame.name.chars().take(110).collect();
+        let _ = writeln!(out, "| `{shown}` | {} |", thousands(u64::from(frame.bytes)));
+    }
     out
 }
 
