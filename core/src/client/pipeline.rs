@@ -351,26 +351,26 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
     /// (no retries, no skew re-send); no flexible checksum is added (the
     /// payload is not known before it is sent). The transport must implement
     /// [`Transport::send_body`].
-    pub async fn call_streaming<'w>(
+    ///
+    /// Like [`call`](Self::call), a function returning the call's future.
+    pub fn call_streaming<'w, 's>(
         &self,
         operation: &str,
         input: &dyn StructValue,
-        body: &mut dyn BodySource,
-        chunk: &mut [u8],
+        body: &'s mut (dyn BodySource + 's),
+        chunk: &'s mut [u8],
         ws: Workspace<'w>,
-    ) -> Result<CallOutput<'w>, CallError<'w>> {
-        let length = body
-            .length()
-            .ok_or(CallError::Streaming(StreamingError::UnknownLength))?;
-        if chunk.is_empty() {
-            return Err(CallError::Streaming(StreamingError::EmptyChunkBuffer));
-        }
-        let stream = Streaming {
-            body,
-            chunk,
-            length,
+    ) -> impl Future<Output = Result<CallOutput<'w>, CallError<'w>>> {
+        let stream = match (body.length(), chunk.is_empty()) {
+            (None, _) => Err(StreamingError::UnknownLength),
+            (Some(_), true) => Err(StreamingError::EmptyChunkBuffer),
+            (Some(length), false) => Ok(Streaming {
+                body,
+                chunk,
+                length,
+            }),
         };
-        self.call_inner(operation, input, stream, ws).await
+        self.call_inner(operation, input, stream, ws)
     }
 
     async fn call_inner<'w, S: StreamSlot>(
@@ -380,6 +380,9 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         mut stream: S,
         ws: Workspace<'w>,
     ) -> Result<CallOutput<'w>, CallError<'w>> {
+        if let Some(refused) = stream.refused() {
+            return Err(CallError::Streaming(refused));
+        }
         let model = self.entry.model;
         let Workspace {
             request: req_buf,
@@ -1326,6 +1329,10 @@ trait StreamSlot {
     ) -> Option<Self::Signer>;
     /// The signer as the `aws-chunked` body takes it.
     fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner;
+    /// Why the payload cannot be streamed, if it cannot.
+    fn refused(&self) -> Option<StreamingError> {
+        None
+    }
 }
 
 /// No streamed payload.
@@ -1351,6 +1358,31 @@ impl StreamSlot for NoStream {
     #[inline(always)]
     fn peek(&self) -> Option<StreamShape> {
         None
+    }
+}
+
+/// A payload checked by [`Client::call_streaming`]: the call refuses it
+/// before anything else when the check failed.
+impl StreamSlot for Result<Streaming<'_>, StreamingError> {
+    type Signer = ChunkSigner;
+    fn chunk_signer(
+        params: &SigningParams<'_>,
+        seed: &sigv4::SigningOutput<'_>,
+        keys: &mut SigningKeyCache,
+    ) -> Option<Self::Signer> {
+        Some(ChunkSigner::from_params(params, seed, keys))
+    }
+    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner {
+        signer
+    }
+    fn get(&mut self) -> Option<Streaming<'_>> {
+        self.as_mut().ok().and_then(StreamSlot::get)
+    }
+    fn peek(&self) -> Option<StreamShape> {
+        self.as_ref().ok().and_then(StreamSlot::peek)
+    }
+    fn refused(&self) -> Option<StreamingError> {
+        self.as_ref().err().copied()
     }
 }
 
