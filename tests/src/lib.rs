@@ -27,8 +27,8 @@ pub fn workspace_root() -> PathBuf {
 /// started in the workspace root, without the variables cargo sets for a
 /// test process (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, `OUT_DIR`, ...).
 /// Build scripts that name those in `rerun-if-env-changed` (ring's does)
-/// would otherwise see them change and be rerun, and everything above them
-/// rebuilt: the test command's own build would not be reused.
+/// would otherwise see them change between the test command's build and
+/// the nested one, and be rerun with everything above them.
 pub fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(workspace_root());

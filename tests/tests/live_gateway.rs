@@ -11,13 +11,15 @@ use std::process::{Command, Output};
 use stratus_tests::moto::Moto;
 
 /// Builds the gateway example in this test's target directory and returns
-/// its path. It asks for every workspace example and test target: with the
-/// test targets in the build, dev-dependencies shape the features as they do
-/// under `cargo test --workspace` (the test command), and the test process's
-/// cargo variables are left out ([`stratus_tests::cargo`]), so there this
-/// build finds every library fresh and only links the example. (Otherwise
-/// it rebuilt the models, ring, rustls and the transports a second time:
-/// minutes of CI and over a gigabyte of its disk.)
+/// its path. `cargo test --workspace` (the test command) builds the example
+/// only as a test harness, so this is a second cargo build. It asks for
+/// every workspace example and test target, so dev-dependencies shape the
+/// features much as they do under the test command, and leaves out the test
+/// process's cargo variables ([`stratus_tests::cargo`]). That spares the
+/// models (0.7 GB of a fresh clone's build directory), but ring, rustls and
+/// the crates above them are still built again under the test command (about
+/// a minute): their build scripts' units differ between the two builds, for
+/// a reason not yet found.
 fn gateway_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test> -> target/<profile>
