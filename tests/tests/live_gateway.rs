@@ -12,14 +12,13 @@ use stratus_tests::moto::Moto;
 
 /// Builds the gateway example in this test's target directory and returns
 /// its path. `cargo test --workspace` (the test command) builds the example
-/// only as a test harness, so this is a second cargo build. It asks for
-/// every workspace example and test target, so dev-dependencies shape the
-/// features much as they do under the test command, and leaves out the test
-/// process's cargo variables ([`stratus_tests::cargo`]). That spares the
-/// models (0.7 GB of a fresh clone's build directory), but ring, rustls and
-/// the crates above them are still built again under the test command (about
-/// a minute): their build scripts' units differ between the two builds, for
-/// a reason not yet found.
+/// only as a test harness, so this is a second cargo build, made to match
+/// the first: every workspace example and test target (dev-dependencies
+/// shape the features as under the test command), the `test` profile (build
+/// scripts' units differ by profile name, so under `dev` ring, rustls and
+/// everything above them were built again), and none of the test process's
+/// cargo variables ([`stratus_tests::cargo`]). Under the test command it
+/// then only links the example.
 fn gateway_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test> -> target/<profile>
@@ -29,8 +28,21 @@ fn gateway_bin() -> PathBuf {
         .expect("target/<profile>")
         .to_path_buf();
     let target = profile_dir.parent().expect("target dir").to_path_buf();
+    // `cargo test --release` builds with the `bench` profile, into `release/`.
+    let profile = if profile_dir.ends_with("release") {
+        "bench"
+    } else {
+        "test"
+    };
     let status = stratus_tests::cargo()
-        .args(["build", "--workspace", "--examples", "--tests"])
+        .args([
+            "build",
+            "--profile",
+            profile,
+            "--workspace",
+            "--examples",
+            "--tests",
+        ])
         .env("CARGO_TARGET_DIR", &target)
         .status()
         .expect("cargo runs");
