@@ -12,13 +12,14 @@ use stratus_tests::moto::Moto;
 
 /// Builds the gateway example in this test's target directory and returns
 /// its path. `cargo test --workspace` (the test command) builds the example
-/// only as a test harness, so this is a second cargo build, made to match
-/// the first: every workspace example and test target (dev-dependencies
-/// shape the features as under the test command), the `test` profile (build
-/// scripts' units differ by profile name, so under `dev` ring, rustls and
-/// everything above them were built again), and none of the test process's
-/// cargo variables ([`stratus_tests::cargo`]). Under the test command it
-/// then only links the example.
+/// only as a test harness, so this is a second cargo build, made as close to
+/// the first as found so far: every workspace example and test target
+/// (dev-dependencies shape the features as under the test command, which
+/// spares rebuilding the models), the profile of this test's own directory,
+/// and none of the test process's cargo variables ([`stratus_tests::cargo`]).
+/// Under the test command it still builds ring, rustls and the crates above
+/// them again (about 40 s): ring's dependency getrandom gets another libc
+/// there, for a reason not yet found.
 fn gateway_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test> -> target/<profile>
@@ -28,7 +29,9 @@ fn gateway_bin() -> PathBuf {
         .expect("target/<profile>")
         .to_path_buf();
     let target = profile_dir.parent().expect("target dir").to_path_buf();
-    // `cargo test --release` builds with the `bench` profile, into `release/`.
+    // The example must land where this test looks: `cargo test` builds with
+    // the `test` profile into `debug/`, `cargo test --release` with `bench`
+    // into `release/`.
     let profile = if profile_dir.ends_with("release") {
         "bench"
     } else {
