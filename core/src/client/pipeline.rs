@@ -1363,17 +1363,17 @@ impl StreamSlot for NoStream {
 
 /// A payload checked by [`Client::call_streaming`]: the call refuses it
 /// before anything else when the check failed.
-impl StreamSlot for Result<Streaming<'_>, StreamingError> {
-    type Signer = ChunkSigner;
+impl<'s> StreamSlot for Result<Streaming<'s>, StreamingError> {
+    type Signer = <Streaming<'s> as StreamSlot>::Signer;
     fn chunk_signer(
         params: &SigningParams<'_>,
         seed: &sigv4::SigningOutput<'_>,
         keys: &mut SigningKeyCache,
     ) -> Option<Self::Signer> {
-        Some(ChunkSigner::from_params(params, seed, keys))
+        Streaming::chunk_signer(params, seed, keys)
     }
     fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner {
-        signer
+        Streaming::into_chunk_signer(signer)
     }
     fn get(&mut self) -> Option<Streaming<'_>> {
         self.as_mut().ok().and_then(StreamSlot::get)
