@@ -67,19 +67,19 @@ impl Image {
         let mut pc = start;
         while pc < end {
             if self.is_data(pc) {
-                pc += 2;
+                pc = pc.saturating_add(2);
                 continue;
             }
             let Some(hw1) = self.halfword(pc) else { break };
             if is_wide(hw1) {
-                let Some(hw2) = self.halfword(pc + 2) else {
+                let Some(hw2) = self.halfword(pc.wrapping_add(2)) else {
                     break;
                 };
                 out.push((pc, hw1, Some(hw2)));
-                pc += 4;
+                pc = pc.saturating_add(4);
             } else {
                 out.push((pc, hw1, None));
-                pc += 2;
+                pc = pc.saturating_add(2);
             }
         }
         out
@@ -122,10 +122,12 @@ fn frame(instructions: &[(u32, u16, Option<u16>)]) -> u32 {
             None => {
                 if hw1 & 0xFE00 == 0xB400 {
                     // push {reglist[, lr]}
-                    total += 4 * ((hw1 & 0xFF).count_ones() + u32::from((hw1 >> 8) & 1));
+                    total = total.saturating_add(
+                        4 * ((hw1 & 0xFF).count_ones() + u32::from((hw1 >> 8) & 1)),
+                    );
                 } else if hw1 & 0xFF80 == 0xB080 {
                     // sub sp, #imm7 * 4
-                    total += u32::from(hw1 & 0x7F) * 4;
+                    total = total.saturating_add(u32::from(hw1 & 0x7F) * 4);
                 } else if hw1 & 0xF000 == 0xD000 || hw1 & 0xF800 == 0xE000 || hw1 & 0xFF00 == 0x4700
                 {
                     // b<cond>, b, bx/blx: the prologue is over.
@@ -135,19 +137,19 @@ fn frame(instructions: &[(u32, u16, Option<u16>)]) -> u32 {
             Some(hw2) => {
                 if hw1 == 0xE92D {
                     // push.w {reglist} (stmdb sp!)
-                    total += 4 * u32::from(hw2 & 0x5FFF).count_ones();
+                    total = total.saturating_add(4 * u32::from(hw2 & 0x5FFF).count_ones());
                 } else if hw1 == 0xF84D && hw2 & 0x0FFF == 0x0D04 {
                     // str.w rt, [sp, #-4]! (push of one register)
-                    total += 4;
+                    total = total.saturating_add(4);
                 } else if hw1 & 0xFFBF == 0xED2D && hw2 & 0x0E00 == 0x0A00 {
                     // vpush {s/d registers}: imm8 words
-                    total += u32::from(hw2 & 0xFF) * 4;
+                    total = total.saturating_add(u32::from(hw2 & 0xFF) * 4);
                 } else if hw1 & 0xFBEF == 0xF1AD && hw2 & 0x8F00 == 0x0D00 {
                     // sub.w sp, sp, #const
-                    total += thumb_expand_imm(imm12(hw1, hw2));
+                    total = total.saturating_add(thumb_expand_imm(imm12(hw1, hw2)));
                 } else if hw1 & 0xFBFF == 0xF2AD && hw2 & 0x8F00 == 0x0D00 {
                     // subw sp, sp, #imm12
-                    total += imm12(hw1, hw2);
+                    total = total.saturating_add(imm12(hw1, hw2));
                 } else if hw1 & 0xFBF0 == 0xF240 && hw2 & 0x8000 == 0 {
                     // movw rd, #imm16
                     let rd = usize::from((hw2 >> 8) & 0xF);
@@ -158,7 +160,7 @@ fn frame(instructions: &[(u32, u16, Option<u16>)]) -> u32 {
                     regs[rd] |= (u32::from(hw1 & 0xF) << 12 | imm12(hw1, hw2)) << 16;
                 } else if hw1 == 0xEBAD && hw2 & 0x0F00 == 0x0D00 && hw2 & 0x70F0 == 0 {
                     // sub.w sp, sp, rm
-                    total += regs[usize::from(hw2 & 0xF)];
+                    total = total.saturating_add(regs[usize::from(hw2 & 0xF)]);
                 } else if hw1 & 0xF800 == 0xF000 && hw2 & 0x8000 == 0x8000 {
                     // bl / b.w / b<cond>.w: the prologue is over.
                     break;
@@ -203,7 +205,7 @@ fn functions(image: &Image) -> HashMap<u32, Function> {
                 continue;
             };
             // A branch inside the function is control flow, not a call.
-            let inside = target >= start && target < start + size;
+            let inside = target >= start && target < start.saturating_add(*size);
             if !inside && target != start && image.functions.contains_key(&target) {
                 callees.push(target);
             }
@@ -247,7 +249,7 @@ fn deepest_from(
         }
     }
     on_path.pop();
-    let result = (function.frame + best.0, best.1);
+    let result = (function.frame.saturating_add(best.0), best.1);
     memo.insert(at, result);
     result
 }
