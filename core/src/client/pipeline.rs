@@ -1363,30 +1363,7 @@ impl StreamSlot for NoStream {
 
 /// A payload checked by [`Client::call_streaming`]: the call refuses it
 /// before anything else when the check failed.
-impl<'s> StreamSlot for Result<Streaming<'s>, StreamingError> {
-    type Signer = <Streaming<'s> as StreamSlot>::Signer;
-    fn chunk_signer(
-        params: &SigningParams<'_>,
-        seed: &sigv4::SigningOutput<'_>,
-        keys: &mut SigningKeyCache,
-    ) -> Option<Self::Signer> {
-        Streaming::chunk_signer(params, seed, keys)
-    }
-    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner {
-        Streaming::into_chunk_signer(signer)
-    }
-    fn get(&mut self) -> Option<Streaming<'_>> {
-        self.as_mut().ok().and_then(StreamSlot::get)
-    }
-    fn peek(&self) -> Option<StreamShape> {
-        self.as_ref().ok().and_then(StreamSlot::peek)
-    }
-    fn refused(&self) -> Option<StreamingError> {
-        self.as_ref().err().copied()
-    }
-}
-
-impl StreamSlot for Streaming<'_> {
+impl StreamSlot for Result<Streaming<'_>, StreamingError> {
     type Signer = ChunkSigner;
     fn chunk_signer(
         params: &SigningParams<'_>,
@@ -1399,17 +1376,22 @@ impl StreamSlot for Streaming<'_> {
         signer
     }
     fn get(&mut self) -> Option<Streaming<'_>> {
+        let s = self.as_mut().ok()?;
         Some(Streaming {
-            body: &mut *self.body,
-            chunk: &mut *self.chunk,
-            length: self.length,
+            body: &mut *s.body,
+            chunk: &mut *s.chunk,
+            length: s.length,
         })
     }
     fn peek(&self) -> Option<StreamShape> {
+        let s = self.as_ref().ok()?;
         Some(StreamShape {
-            length: self.length,
-            chunk: self.chunk.len(),
+            length: s.length,
+            chunk: s.chunk.len(),
         })
+    }
+    fn refused(&self) -> Option<StreamingError> {
+        self.as_ref().err().copied()
     }
 }
 
