@@ -9,6 +9,8 @@
 //! | `proto-json`, `proto-rest-json`, `proto-rest-xml`, `proto-query`, `proto-ec2`, `proto-cbor` | one protocol's serializer and parser each (`rest-xml`, `query` and `ec2` share the XML reader, `proto-cbor` the CBOR one) |
 //! | `checksums` | SHA-1 and SHA-512 flexible checksums, and table-driven CRC32 (without it CRC32 is computed bit by bit and SHA-256 stays) |
 //! | `adaptive-retry` | botocore's adaptive retry mode (the CUBIC rate limiter) |
+//! | `legacy-retry` | botocore's legacy retry mode, its default (`_retry.json`'s per-service rules): without it [`RetryMode::default`](crate::retry::RetryMode) is standard mode and a config asking for legacy mode gets [`Disabled::LegacyRetry`] |
+//! | `dynamodb-crc32` | the check of DynamoDB's `x-amz-crc32` response header: without it a DynamoDB client's calls get [`Disabled::DynamodbCrc32`] |
 //! | `event-streams` | event-stream outputs (`SubscribeToShard`, `SelectObjectContent`, …) |
 //! | `float` | `float` / `double` members, and timestamps whose seconds value needs a float to be written or read |
 //! | `endpoint-rules` | the endpoint rules engine: without it a client resolves no endpoint and is given its `endpoint_url` (signing with the client's region and the model's signing name) |
@@ -32,6 +34,11 @@ pub enum Disabled {
     Checksum(ChecksumAlgorithm),
     /// Adaptive retries (`RetryMode::Adaptive`) need the `adaptive-retry` feature.
     AdaptiveRetry,
+    /// Legacy retries (`RetryMode::Legacy`) need the `legacy-retry` feature.
+    LegacyRetry,
+    /// A DynamoDB client needs the `dynamodb-crc32` feature, which checks
+    /// its responses' `x-amz-crc32` header as botocore does.
+    DynamodbCrc32,
     /// An event-stream output needs the `event-streams` feature.
     EventStreams,
     /// A float or double member, or a timestamp outside the range written and
@@ -60,6 +67,8 @@ impl Disabled {
             Disabled::Protocol(p) => protocol_feature(*p),
             Disabled::Checksum(_) => "checksums",
             Disabled::AdaptiveRetry => "adaptive-retry",
+            Disabled::LegacyRetry => "legacy-retry",
+            Disabled::DynamodbCrc32 => "dynamodb-crc32",
             Disabled::EventStreams => "event-streams",
             Disabled::Float => "float",
             Disabled::EndpointRules => "endpoint-rules",
@@ -75,6 +84,8 @@ impl fmt::Display for Disabled {
             Disabled::Protocol(p) => write!(f, "the {p:?} protocol")?,
             Disabled::Checksum(a) => write!(f, "the {a:?} checksum")?,
             Disabled::AdaptiveRetry => f.write_str("adaptive retries")?,
+            Disabled::LegacyRetry => f.write_str("legacy retries")?,
+            Disabled::DynamodbCrc32 => f.write_str("DynamoDB's CRC32 response check")?,
             Disabled::EventStreams => f.write_str("event-stream outputs")?,
             Disabled::Float => f.write_str("float values")?,
             Disabled::EndpointRules => f.write_str("endpoint resolution")?,

@@ -1,6 +1,7 @@
 //! A build without the `endpoint-rules` feature, as a device with fixed
 //! endpoint URLs builds the core (and, as the firmware does, without
-//! `validation` and `handlers`). `cargo xtask test` runs it as
+//! `validation`, `handlers`, `legacy-retry` and `dynamodb-crc32`).
+//! `cargo xtask test` runs it as
 //! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
 //! with the default features it holds no test.
 #![cfg(not(feature = "endpoint-rules"))]
@@ -212,4 +213,63 @@ fn a_build_without_handlers_refuses_clients_that_have_some() {
 
     assert_eq!(transport.seen.borrow().len(), 2, "nothing more is sent");
     assert_eq!(Disabled::Handlers.feature(), "handlers");
+}
+
+/// Without `legacy-retry` the default config retries in standard mode and
+/// its calls go out; one asking for legacy mode fails typed, sending
+/// nothing. Without `dynamodb-crc32` a DynamoDB client's calls fail typed
+/// rather than skip botocore's `x-amz-crc32` check.
+#[cfg(not(any(feature = "legacy-retry", feature = "dynamodb-crc32")))]
+#[test]
+fn a_build_without_legacy_retries_or_the_dynamodb_check_refuses_them_typed() {
+    use stratus_core::retry::{LegacyRules, RetryConfig, RetryMode};
+
+    static DYNAMODB_RULES: LegacyRules = LegacyRules {
+        service: "dynamodb",
+        endpoint_prefix: "dynamodb",
+        ..LegacyRules::DEFAULT
+    };
+    static DYNAMODB: ServiceEntry = ServiceEntry {
+        legacy_retry: Some(&DYNAMODB_RULES),
+        ..ENTRY
+    };
+    let (creds, clock) = (keys(), at_fixed_time());
+    let transport = Recorder::default();
+    let config = endpoint_config("https://demo.eu-west-1.example.com");
+    assert_eq!(config.retries.mode, RetryMode::Standard, "the default here");
+    let mut bufs: Buffers<1024, 1024> = Buffers::new();
+
+    let standard = client(config.clone(), &transport, &creds, &clock);
+    let out = embassy_futures::block_on(standard.call("Ping", &Empty, bufs.workspace()))
+        .expect("standard mode: the call goes out");
+    assert_eq!(out.status(), 200);
+    assert_eq!(transport.seen.borrow().len(), 1);
+
+    let legacy = client(
+        config.clone().retries(RetryConfig {
+            mode: RetryMode::Legacy,
+            max_attempts: None,
+        }),
+        &transport,
+        &creds,
+        &clock,
+    );
+    let err = embassy_futures::block_on(legacy.call("Ping", &Empty, bufs.workspace()))
+        .expect_err("legacy mode is not in this build");
+    assert!(
+        matches!(err, CallError::Disabled(Disabled::LegacyRetry)),
+        "{err:?}"
+    );
+
+    let dynamodb = Client::new(&DYNAMODB, config, &transport, &creds, &clock);
+    let err = embassy_futures::block_on(dynamodb.call("Ping", &Empty, bufs.workspace()))
+        .expect_err("DynamoDB's CRC32 check is not in this build");
+    assert!(
+        matches!(err, CallError::Disabled(Disabled::DynamodbCrc32)),
+        "{err:?}"
+    );
+
+    assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
+    assert_eq!(Disabled::LegacyRetry.feature(), "legacy-retry");
+    assert_eq!(Disabled::DynamodbCrc32.feature(), "dynamodb-crc32");
 }

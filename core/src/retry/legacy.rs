@@ -226,7 +226,7 @@ fn check(rules: &LegacyRules, outcome: &AttemptOutcome<'_>) -> Checked {
             (AppliesWhen::Status(status), AttemptOutcome::Response { status: s, .. }) => {
                 (*s == status).then_some(Checked::Match)
             }
-            (AppliesWhen::Crc32Body, AttemptOutcome::Response { .. }) => {
+            (AppliesWhen::Crc32Body, AttemptOutcome::Response { .. }) if super::DYNAMODB_CRC32 => {
                 match classify::crc32_check(outcome) {
                     Crc32Check::Pass => None,
                     Crc32Check::Mismatch => Some(Checked::Raised(Raised::Checksum)),

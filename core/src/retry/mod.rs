@@ -77,16 +77,35 @@ pub use quota::{INITIAL_CAPACITY, NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_
 pub use standard::{DEFAULT_MAX_ATTEMPTS, MAX_BACKOFF_SECS};
 
 /// Which of botocore's retry modes a client uses (`retries.mode`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum RetryMode {
-    /// `_retry.json`'s per-service rules; botocore's default.
-    #[default]
+    /// `_retry.json`'s per-service rules; botocore's default (needs the
+    /// `legacy-retry` feature).
     Legacy,
-    /// Transient, throttling and modeled errors, with a retry quota.
+    /// Transient, throttling and modeled errors, with a retry quota; the
+    /// default of a build without `legacy-retry`.
     Standard,
     /// Standard plus a client-side rate limiter.
     Adaptive,
+}
+
+impl Default for RetryMode {
+    /// botocore's default, legacy mode; standard mode in a build without the
+    /// `legacy-retry` feature.
+    ///
+    /// ```
+    /// use stratus_core::retry::RetryMode;
+    /// let default = RetryMode::default();
+    /// assert_eq!(default == RetryMode::Legacy, cfg!(feature = "legacy-retry"));
+    /// ```
+    fn default() -> Self {
+        if LEGACY {
+            RetryMode::Legacy
+        } else {
+            RetryMode::Standard
+        }
+    }
 }
 
 /// A client's retry configuration.
@@ -229,6 +248,10 @@ pub struct RetryState {
 /// Whether this build has the adaptive limiter (`adaptive-retry`); a
 /// constant, so without it the limiter's float maths is not linked.
 const ADAPTIVE: bool = cfg!(feature = "adaptive-retry");
+/// Whether this build has legacy mode (`legacy-retry`).
+const LEGACY: bool = cfg!(feature = "legacy-retry");
+/// Whether this build checks DynamoDB's `x-amz-crc32` (`dynamodb-crc32`).
+pub(crate) const DYNAMODB_CRC32: bool = cfg!(feature = "dynamodb-crc32");
 
 /// Milliseconds from botocore's seconds, to the nearest (saturating; NaN is 0).
 pub(crate) fn secs_to_ms(secs: f64) -> u64 {
@@ -269,8 +292,10 @@ impl RetryState {
     }
 
     /// `Err` when the configured mode needs a part this build left out
-    /// (adaptive mode without the `adaptive-retry` feature); clients check
-    /// it before every call rather than retry in another mode.
+    /// (adaptive mode without the `adaptive-retry` feature, legacy mode
+    /// without `legacy-retry`), or the service does (DynamoDB without
+    /// `dynamodb-crc32`); clients check it before every call rather than
+    /// retry in another mode or skip the check.
     ///
     /// ```
     /// use stratus_core::retry::{RetryConfig, RetryMode, RetryState};
@@ -278,8 +303,14 @@ impl RetryState {
     /// assert!(state.check_features().is_ok());
     /// ```
     pub fn check_features(&self) -> Result<(), crate::features::Disabled> {
-        if self.config.mode == RetryMode::Adaptive && !ADAPTIVE {
-            return Err(crate::features::Disabled::AdaptiveRetry);
+        use crate::features::Disabled;
+        match self.config.mode {
+            RetryMode::Adaptive if !ADAPTIVE => return Err(Disabled::AdaptiveRetry),
+            RetryMode::Legacy if !LEGACY => return Err(Disabled::LegacyRetry),
+            _ => {}
+        }
+        if self.rules.service == "dynamodb" && !DYNAMODB_CRC32 {
+            return Err(Disabled::DynamodbCrc32);
         }
         Ok(())
     }
@@ -320,7 +351,12 @@ impl RetryState {
         call.attempts = call.attempts.saturating_add(1);
         let max = self.max_attempts();
         match self.config.mode {
-            RetryMode::Legacy => legacy::decide(self.rules, max, call.attempts, outcome, jitter),
+            RetryMode::Legacy if LEGACY => {
+                legacy::decide(self.rules, max, call.attempts, outcome, jitter)
+            }
+            // Without `legacy-retry` a client refuses legacy mode before its
+            // first attempt (`check_features`); asked anyway, no retry.
+            RetryMode::Legacy => Decision::Stop(StopReason::NotRetryable),
             RetryMode::Standard | RetryMode::Adaptive => {
                 let step = standard::decide(
                     self.rules.service,

@@ -41,7 +41,7 @@ pub(crate) fn is_retryable(
     if service == "sts" && classify::code_of(outcome) == Some("IDPCommunicationError") {
         return Ok(true);
     }
-    if service == "dynamodb" {
+    if service == "dynamodb" && super::DYNAMODB_CRC32 {
         return match classify::crc32_check(outcome) {
             Crc32Check::Pass => Ok(false),
             Crc32Check::Mismatch => Ok(true),
