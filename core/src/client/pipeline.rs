@@ -884,40 +884,29 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         let mut code: heapless::String<64> = heapless::String::new();
         let mut status = 0u16;
         let mut skewed = false;
-        if let Attempt::Response(raw) = outcome {
-            let view = raw.view(resp_buf);
-            self.emit(
-                EventKind::BeforeParse,
-                op.name,
-                EventData::BeforeParse(&view),
-            )?;
-            let parser = ResponseParser::new(self.entry.model, op, view.as_response());
-            status = parser.status();
-            if let Some(c) = super::output::error_code_of(&parser) {
-                code = c;
-            }
-            let code_opt = (!code.is_empty()).then_some(code.as_str());
-            skewed = self
-                .skew
-                .observe(self.clock.now(), mono, view.header("date"), code_opt);
-            self.emit(
-                EventKind::ResponseReceived,
-                op.name,
-                EventData::ResponseReceived(Ok(&view)),
-            )?;
-        } else if let Attempt::Failed(e) = outcome {
-            self.emit(
-                EventKind::ResponseReceived,
-                op.name,
-                EventData::ResponseReceived(Err(e.failure())),
-            )?;
-        }
-
         let view;
         let retry_outcome = match outcome {
             Attempt::Response(raw) => {
                 view = raw.view(resp_buf);
+                self.emit(
+                    EventKind::BeforeParse,
+                    op.name,
+                    EventData::BeforeParse(&view),
+                )?;
+                let parser = ResponseParser::new(self.entry.model, op, view.as_response());
+                status = parser.status();
+                if let Some(c) = super::output::error_code_of(&parser) {
+                    code = c;
+                }
                 let code_opt = (!code.is_empty()).then_some(code.as_str());
+                skewed = self
+                    .skew
+                    .observe(self.clock.now(), mono, view.header("date"), code_opt);
+                self.emit(
+                    EventKind::ResponseReceived,
+                    op.name,
+                    EventData::ResponseReceived(Ok(&view)),
+                )?;
                 AttemptOutcome::Response {
                     status,
                     code: code_opt,
@@ -927,7 +916,14 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                     body: view.body,
                 }
             }
-            Attempt::Failed(e) => AttemptOutcome::Transport(e.failure()),
+            Attempt::Failed(e) => {
+                self.emit(
+                    EventKind::ResponseReceived,
+                    op.name,
+                    EventData::ResponseReceived(Err(e.failure())),
+                )?;
+                AttemptOutcome::Transport(e.failure())
+            }
         };
         let mut decision: Option<Decision> = None;
         {
