@@ -12,6 +12,7 @@
 //! | `legacy-retry` | botocore's legacy retry mode, its default (`_retry.json`'s per-service rules): without it [`RetryMode::default`](crate::retry::RetryMode) is standard mode and a config asking for legacy mode gets [`Disabled::LegacyRetry`] |
 //! | `dynamodb-crc32` | the check of DynamoDB's `x-amz-crc32` response header: without it a DynamoDB client's calls get [`Disabled::DynamodbCrc32`] |
 //! | `event-streams` | event-stream outputs (`SubscribeToShard`, `SelectObjectContent`, …) |
+//! | `request-timestamps` | writing timestamp members into requests (ISO 8601, RFC 822 and epoch-seconds text, CBOR's tagged epoch): without it a request that holds a timestamp member fails with [`Disabled::RequestTimestamps`] before anything is sent; timestamps in responses, and the `Date` header read for clock skew, are read as before |
 //! | `float` | `float` / `double` members, and timestamps whose seconds value needs a float to be written or read |
 //! | `endpoint-rules` | the endpoint rules engine: without it a client resolves no endpoint and is given its `endpoint_url` (signing with the client's region and the model's signing name) |
 //! | `validation` | client-side parameter validation: without it `ClientConfig::default()` does not validate (the service still does), and a config that asks for it gets [`Disabled::Validation`] |
@@ -41,6 +42,9 @@ pub enum Disabled {
     DynamodbCrc32,
     /// An event-stream output needs the `event-streams` feature.
     EventStreams,
+    /// A timestamp member in a request needs the `request-timestamps`
+    /// feature, which writes it.
+    RequestTimestamps,
     /// A float or double member, or a timestamp outside the range written and
     /// read with integers, needs the `float` feature.
     Float,
@@ -70,6 +74,7 @@ impl Disabled {
             Disabled::LegacyRetry => "legacy-retry",
             Disabled::DynamodbCrc32 => "dynamodb-crc32",
             Disabled::EventStreams => "event-streams",
+            Disabled::RequestTimestamps => "request-timestamps",
             Disabled::Float => "float",
             Disabled::EndpointRules => "endpoint-rules",
             Disabled::Validation => "validation",
@@ -87,6 +92,7 @@ impl fmt::Display for Disabled {
             Disabled::LegacyRetry => f.write_str("legacy retries")?,
             Disabled::DynamodbCrc32 => f.write_str("DynamoDB's CRC32 response check")?,
             Disabled::EventStreams => f.write_str("event-stream outputs")?,
+            Disabled::RequestTimestamps => f.write_str("timestamp members in requests")?,
             Disabled::Float => f.write_str("float values")?,
             Disabled::EndpointRules => f.write_str("endpoint resolution")?,
             Disabled::Validation => f.write_str("parameter validation")?,
@@ -148,6 +154,10 @@ pub(crate) const XML: bool = protocol_enabled(Protocol::RestXml)
 /// Whether client-side parameter validation is on: a constant, so the
 /// validator is not linked when it is false.
 pub(crate) const VALIDATION: bool = cfg!(feature = "validation");
+
+/// Whether requests may hold timestamp members: a constant, so the
+/// timestamp writers are not linked when it is false.
+pub(crate) const REQUEST_TIMESTAMPS: bool = cfg!(feature = "request-timestamps");
 
 /// Whether the event system dispatches to handlers: a constant, so the
 /// handler lookup and the events' construction are not linked when it is

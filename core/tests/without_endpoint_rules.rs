@@ -1,6 +1,7 @@
 //! A build without the `endpoint-rules` feature, as a device with fixed
 //! endpoint URLs builds the core (and, as the firmware does, without
-//! `validation`, `handlers`, `legacy-retry` and `dynamodb-crc32`).
+//! `validation`, `handlers`, `legacy-retry`, `dynamodb-crc32` and
+//! `request-timestamps`).
 //! `cargo xtask test` runs it as
 //! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
 //! with the default features it holds no test.
@@ -272,4 +273,136 @@ fn a_build_without_legacy_retries_or_the_dynamodb_check_refuses_them_typed() {
     assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
     assert_eq!(Disabled::LegacyRetry.feature(), "legacy-retry");
     assert_eq!(Disabled::DynamodbCrc32.feature(), "dynamodb-crc32");
+}
+
+/// Without `request-timestamps` a request that holds a timestamp member
+/// fails typed before anything is sent; the same operation without one
+/// goes out.
+#[cfg(not(feature = "request-timestamps"))]
+#[test]
+fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
+    use stratus_core::model::{
+        AuthScheme, HttpMethod, Location, Member, MemberFlags, Operation, OperationFlags, Protocol,
+        ServiceMetadata, ServiceModel, Shape, ShapeFlags, ShapeId, ShapeKind, SignatureVersion,
+        StructValue, Value,
+    };
+    use stratus_core::time::Timestamp;
+
+    const fn member(name: &'static str, target: u16) -> Member {
+        Member {
+            name,
+            location_name: None,
+            target: ShapeId(target),
+            location: Location::Body,
+            flags: MemberFlags::EMPTY,
+            extra: None,
+        }
+    }
+    const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
+        Shape {
+            name,
+            kind,
+            flags: ShapeFlags::EMPTY,
+            error: None,
+            limits: None,
+            timestamp_format: None,
+            xml: None,
+        }
+    }
+    static MEMBERS: [Member; 2] = [member("At", 1), member("Note", 2)];
+    static SHAPES: [Shape; 3] = [
+        shape(
+            "StampInput",
+            ShapeKind::Structure {
+                members: &MEMBERS,
+                payload: None,
+            },
+        ),
+        shape("Time", ShapeKind::Timestamp),
+        shape("Text", ShapeKind::String { enum_values: &[] }),
+    ];
+    static OPS: [Operation; 1] = [Operation {
+        name: "Stamp",
+        snake_name: "stamp",
+        cli_name: "stamp",
+        http_method: HttpMethod::Post,
+        request_uri: "/",
+        response_code: 200,
+        host_prefix: None,
+        input: Some(ShapeId(0)),
+        output: None,
+        errors: &[],
+        auth: &[AuthScheme::SigV4],
+        flags: OperationFlags::EMPTY,
+        traits: None,
+    }];
+    static MODEL: ServiceModel = ServiceModel {
+        name: "demo",
+        metadata: ServiceMetadata {
+            protocol: Protocol::Json,
+            protocols: &[Protocol::Json],
+            api_version: "2020-01-01",
+            endpoint_prefix: "demo",
+            signing_name: "demo",
+            service_id: "Demo",
+            target_prefix: Some("Demo"),
+            json_version: Some("1.1"),
+            xml_namespace: None,
+            global_endpoint: None,
+            signature_version: SignatureVersion::V4,
+            auth: &[AuthScheme::SigV4],
+            aws_query_compatible: false,
+            checksum_format: None,
+        },
+        operations: &OPS,
+        shapes: &SHAPES,
+    };
+    static STAMP: ServiceEntry = ServiceEntry {
+        model: &MODEL,
+        ..ENTRY
+    };
+
+    /// `At` when `at` is set, and always `Note`.
+    struct Input {
+        at: Option<Timestamp>,
+    }
+    impl StructValue for Input {
+        fn member(&self, index: usize) -> Option<Value<'_>> {
+            match index {
+                0 => self.at.map(Value::Timestamp),
+                1 => Some(Value::Str("reading")),
+                _ => None,
+            }
+        }
+    }
+
+    let (creds, clock) = (keys(), at_fixed_time());
+    let transport = Recorder::default();
+    let config = endpoint_config("https://demo.eu-west-1.example.com");
+    let client = Client::new(&STAMP, config, &transport, &creds, &clock);
+    let mut bufs: Buffers<1024, 1024> = Buffers::new();
+
+    let out =
+        embassy_futures::block_on(client.call("Stamp", &Input { at: None }, bufs.workspace()))
+            .expect("no timestamp member: the call goes out");
+    assert_eq!(out.status(), 200);
+    assert_eq!(transport.seen.borrow().len(), 1);
+
+    let stamped = Input {
+        at: Some(Timestamp {
+            secs: 1_700_000_000,
+            nanos: 0,
+        }),
+    };
+    let err = embassy_futures::block_on(client.call("Stamp", &stamped, bufs.workspace()))
+        .expect_err("timestamps are not written in this build");
+    assert!(
+        matches!(
+            err,
+            CallError::Serialize(SerializeError::Disabled(Disabled::RequestTimestamps))
+        ),
+        "{err:?}"
+    );
+    assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
+    assert_eq!(Disabled::RequestTimestamps.feature(), "request-timestamps");
 }

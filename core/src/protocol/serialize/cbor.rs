@@ -111,6 +111,11 @@ fn value<S: Sink>(
         (Value::Bool(b), _) => w.bool(b)?,
         (Value::Float(x), ShapeKind::Float) => w.float32(x as f32)?,
         (Value::Float(x), _) => w.float64(x)?,
+        (Value::Timestamp(_), _) if !crate::features::REQUEST_TIMESTAMPS => {
+            return Err(Fault::Disabled(
+                crate::features::Disabled::RequestTimestamps,
+            ));
+        }
         (Value::Timestamp(t), _) => w.timestamp(crate::time::Timestamp {
             secs: t.secs,
             nanos: 0,

@@ -3,6 +3,7 @@
 //! as a [`Span`]; plus the text helpers every protocol shares (percent
 //! encoding, scalars as text).
 
+use crate::features::{Disabled, REQUEST_TIMESTAMPS};
 use crate::format::number::{special_float_name, write_base64, write_int, write_py_float};
 use crate::format::timestamp::{Precision, write_epoch, write_iso8601, write_rfc822};
 use crate::format::{Sink, WriteError};
@@ -131,18 +132,22 @@ impl<S: Sink + ?Sized> Sink for PercentEncode<'_, S> {
 
 /// Writes `t` in `format` as botocore does (ISO 8601 with microseconds when
 /// present, RFC 822 in whole seconds, epoch seconds as an integer unless
-/// `precision` asks for milliseconds).
+/// `precision` asks for milliseconds). A build without `request-timestamps`
+/// refuses, so that none of the three writers is linked.
 pub(crate) fn write_timestamp<S: Sink + ?Sized>(
     sink: &mut S,
     t: crate::time::Timestamp,
     format: TimestampFormat,
     precision: Precision,
-) -> Result<(), WriteError> {
-    match format {
+) -> Result<(), Fault> {
+    if !REQUEST_TIMESTAMPS {
+        return Err(Fault::Disabled(Disabled::RequestTimestamps));
+    }
+    Ok(match format {
         TimestampFormat::Iso8601 => write_iso8601(sink, t, precision),
         TimestampFormat::Rfc822 => write_rfc822(sink, t),
         TimestampFormat::UnixTimestamp => write_epoch(sink, t, precision),
-    }
+    }?)
 }
 
 /// Writes a scalar the way botocore turns it into text for URIs, query strings,
