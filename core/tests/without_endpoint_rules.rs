@@ -1,7 +1,7 @@
 //! A build without the `endpoint-rules` feature, as a device with fixed
 //! endpoint URLs builds the core (and, as the firmware does, without
-//! `validation`, `handlers`, `legacy-retry`, `dynamodb-crc32` and
-//! `request-timestamps`).
+//! `validation`, `handlers`, `legacy-retry`, `dynamodb-crc32`,
+//! `request-timestamps` and `request-documents`).
 //! `cargo xtask test` runs it as
 //! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
 //! with the default features it holds no test.
@@ -275,12 +275,12 @@ fn a_build_without_legacy_retries_or_the_dynamodb_check_refuses_them_typed() {
     assert_eq!(Disabled::DynamodbCrc32.feature(), "dynamodb-crc32");
 }
 
-/// Without `request-timestamps` a request that holds a timestamp member
-/// fails typed before anything is sent; the same operation without one
-/// goes out.
-#[cfg(not(feature = "request-timestamps"))]
+/// Without `request-timestamps` and `request-documents` a request that
+/// holds a timestamp or a document member fails typed before anything is
+/// sent; the same operation without them goes out.
+#[cfg(not(any(feature = "request-timestamps", feature = "request-documents")))]
 #[test]
-fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
+fn a_build_without_request_timestamps_or_documents_refuses_them_typed() {
     use stratus_core::model::{
         AuthScheme, HttpMethod, Location, Member, MemberFlags, Operation, OperationFlags, Protocol,
         ServiceMetadata, ServiceModel, Shape, ShapeFlags, ShapeId, ShapeKind, SignatureVersion,
@@ -309,8 +309,8 @@ fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
             xml: None,
         }
     }
-    static MEMBERS: [Member; 2] = [member("At", 1), member("Note", 2)];
-    static SHAPES: [Shape; 3] = [
+    static MEMBERS: [Member; 3] = [member("At", 1), member("Note", 2), member("Doc", 3)];
+    static SHAPES: [Shape; 4] = [
         shape(
             "StampInput",
             ShapeKind::Structure {
@@ -320,6 +320,7 @@ fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
         ),
         shape("Time", ShapeKind::Timestamp),
         shape("Text", ShapeKind::String { enum_values: &[] }),
+        shape("Json", ShapeKind::Document),
     ];
     static OPS: [Operation; 1] = [Operation {
         name: "Stamp",
@@ -362,15 +363,18 @@ fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
         ..ENTRY
     };
 
-    /// `At` when `at` is set, and always `Note`.
+    /// `At` and `Doc` when set, and always `Note`.
+    #[derive(Default)]
     struct Input {
         at: Option<Timestamp>,
+        doc: Option<&'static str>,
     }
     impl StructValue for Input {
         fn member(&self, index: usize) -> Option<Value<'_>> {
             match index {
                 0 => self.at.map(Value::Timestamp),
                 1 => Some(Value::Str("reading")),
+                2 => self.doc.map(Value::Document),
                 _ => None,
             }
         }
@@ -382,9 +386,8 @@ fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
     let client = Client::new(&STAMP, config, &transport, &creds, &clock);
     let mut bufs: Buffers<1024, 1024> = Buffers::new();
 
-    let out =
-        embassy_futures::block_on(client.call("Stamp", &Input { at: None }, bufs.workspace()))
-            .expect("no timestamp member: the call goes out");
+    let out = embassy_futures::block_on(client.call("Stamp", &Input::default(), bufs.workspace()))
+        .expect("no timestamp member: the call goes out");
     assert_eq!(out.status(), 200);
     assert_eq!(transport.seen.borrow().len(), 1);
 
@@ -393,6 +396,7 @@ fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
             secs: 1_700_000_000,
             nanos: 0,
         }),
+        ..Input::default()
     };
     let err = embassy_futures::block_on(client.call("Stamp", &stamped, bufs.workspace()))
         .expect_err("timestamps are not written in this build");
@@ -403,6 +407,21 @@ fn a_build_without_request_timestamps_refuses_a_timestamp_member_typed() {
         ),
         "{err:?}"
     );
+
+    let documented = Input {
+        doc: Some(r#"{"celsius": 21.5}"#),
+        ..Input::default()
+    };
+    let err = embassy_futures::block_on(client.call("Stamp", &documented, bufs.workspace()))
+        .expect_err("documents are not written in this build");
+    assert!(
+        matches!(
+            err,
+            CallError::Serialize(SerializeError::Disabled(Disabled::RequestDocuments))
+        ),
+        "{err:?}"
+    );
     assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
     assert_eq!(Disabled::RequestTimestamps.feature(), "request-timestamps");
+    assert_eq!(Disabled::RequestDocuments.feature(), "request-documents");
 }

@@ -1,6 +1,7 @@
 //! JSON bodies (`json` 1.0 / 1.1 and `rest-json`), as botocore's
 //! `JSONSerializer` builds them and `json.dumps` prints them.
 
+use crate::features::{Disabled, REQUEST_DOCUMENTS};
 use crate::format::Sink;
 use crate::format::json::{JsonStyle, JsonWriter};
 use crate::model::{Location, Member, Shape, ShapeKind, StructValue, TimestampFormat, Value};
@@ -86,6 +87,9 @@ pub(super) fn write_value(
         return Err(Fault::TooDeep);
     }
     match (value, &shape.kind) {
+        (Value::Document(_), _) if !REQUEST_DOCUMENTS => {
+            return Err(Fault::Disabled(Disabled::RequestDocuments));
+        }
         (Value::Document(doc), _) => w.document(doc)?,
         (Value::Struct(sv), ShapeKind::Structure { members, .. }) => {
             w.begin_object()?;

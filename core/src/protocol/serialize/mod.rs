@@ -73,8 +73,8 @@ pub enum SerializeError {
     /// The gzip encoder failed (request compression).
     CompressionFailed,
     /// The request needs a part of the core this build left out (its
-    /// protocol, a SHA-1 or SHA-512 checksum, a float or timestamp member,
-    /// parameter validation).
+    /// protocol, a SHA-1 or SHA-512 checksum, a float, timestamp or
+    /// document member, parameter validation).
     Disabled(crate::features::Disabled),
 }
 

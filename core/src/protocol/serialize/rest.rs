@@ -2,6 +2,7 @@
 //! `BaseRestSerializer`): URI labels, query string, headers, prefix headers and
 //! the payload; plus the host prefix every protocol expands.
 
+use crate::features::{Disabled, REQUEST_DOCUMENTS};
 use crate::format::Sink;
 use crate::format::WriteError;
 use crate::format::number::write_base64;
@@ -264,6 +265,9 @@ fn header_value(
                 }
             }
             Ok(())
+        }
+        _ if m_flags.contains(MemberFlags::JSON_VALUE) && !REQUEST_DOCUMENTS => {
+            Err(Fault::Disabled(Disabled::RequestDocuments))
         }
         _ if m_flags.contains(MemberFlags::JSON_VALUE) => {
             let mut b64 = Base64Sink {
