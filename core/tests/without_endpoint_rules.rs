@@ -1,7 +1,7 @@
 //! A build without the `endpoint-rules` feature, as a device with fixed
 //! endpoint URLs builds the core (and, as the firmware does, without
 //! `validation`, `handlers`, `legacy-retry`, `dynamodb-crc32`,
-//! `request-timestamps` and `request-documents`).
+//! `request-timestamps`, `request-documents` and `request-checksums`).
 //! `cargo xtask test` runs it as
 //! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
 //! with the default features it holds no test.
@@ -275,12 +275,17 @@ fn a_build_without_legacy_retries_or_the_dynamodb_check_refuses_them_typed() {
     assert_eq!(Disabled::DynamodbCrc32.feature(), "dynamodb-crc32");
 }
 
-/// Without `request-timestamps` and `request-documents` a request that
-/// holds a timestamp or a document member fails typed before anything is
-/// sent; the same operation without them goes out.
-#[cfg(not(any(feature = "request-timestamps", feature = "request-documents")))]
+/// Without `request-timestamps`, `request-documents` and
+/// `request-checksums` a request that holds a timestamp or a document
+/// member, or goes to an operation that models a request checksum, fails
+/// typed before anything is sent; the same operation without them goes out.
+#[cfg(not(any(
+    feature = "request-timestamps",
+    feature = "request-documents",
+    feature = "request-checksums"
+)))]
 #[test]
-fn a_build_without_request_timestamps_or_documents_refuses_them_typed() {
+fn a_build_without_request_timestamps_documents_or_checksums_refuses_them_typed() {
     use stratus_core::model::{
         AuthScheme, HttpMethod, Location, Member, MemberFlags, Operation, OperationFlags, Protocol,
         ServiceMetadata, ServiceModel, Shape, ShapeFlags, ShapeId, ShapeKind, SignatureVersion,
@@ -322,21 +327,27 @@ fn a_build_without_request_timestamps_or_documents_refuses_them_typed() {
         shape("Text", ShapeKind::String { enum_values: &[] }),
         shape("Json", ShapeKind::Document),
     ];
-    static OPS: [Operation; 1] = [Operation {
-        name: "Stamp",
-        snake_name: "stamp",
-        cli_name: "stamp",
-        http_method: HttpMethod::Post,
-        request_uri: "/",
-        response_code: 200,
-        host_prefix: None,
-        input: Some(ShapeId(0)),
-        output: None,
-        errors: &[],
-        auth: &[AuthScheme::SigV4],
-        flags: OperationFlags::EMPTY,
-        traits: None,
-    }];
+    const fn operation(name: &'static str, flags: OperationFlags) -> Operation {
+        Operation {
+            name,
+            snake_name: name,
+            cli_name: name,
+            http_method: HttpMethod::Post,
+            request_uri: "/",
+            response_code: 200,
+            host_prefix: None,
+            input: Some(ShapeId(0)),
+            output: None,
+            errors: &[],
+            auth: &[AuthScheme::SigV4],
+            flags,
+            traits: None,
+        }
+    }
+    static OPS: [Operation; 2] = [
+        operation("Stamp", OperationFlags::EMPTY),
+        operation("Summed", OperationFlags::HTTP_CHECKSUM_REQUIRED),
+    ];
     static MODEL: ServiceModel = ServiceModel {
         name: "demo",
         metadata: ServiceMetadata {
@@ -421,7 +432,18 @@ fn a_build_without_request_timestamps_or_documents_refuses_them_typed() {
         ),
         "{err:?}"
     );
+
+    let err = embassy_futures::block_on(client.call("Summed", &Input::default(), bufs.workspace()))
+        .expect_err("request checksums are not computed in this build");
+    assert!(
+        matches!(
+            err,
+            CallError::Serialize(SerializeError::Disabled(Disabled::RequestChecksums))
+        ),
+        "{err:?}"
+    );
     assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
+    assert_eq!(Disabled::RequestChecksums.feature(), "request-checksums");
     assert_eq!(Disabled::RequestTimestamps.feature(), "request-timestamps");
     assert_eq!(Disabled::RequestDocuments.feature(), "request-documents");
 }

@@ -110,6 +110,15 @@ pub(crate) fn resolve(
     Ok(None)
 }
 
+/// Whether `op` models a request checksum at all (`httpChecksumRequired`, or
+/// an `httpChecksum` that requires one or names an algorithm member).
+pub(crate) fn modelled(op: &Operation) -> bool {
+    op.flags.contains(OperationFlags::HTTP_CHECKSUM_REQUIRED)
+        || op
+            .http_checksum()
+            .is_some_and(|t| t.request_checksum_required || t.request_algorithm_member.is_some())
+}
+
 /// The digest of `body` under `algorithm`, into `out`; the digest's bytes.
 pub(crate) fn digest<'o>(
     algorithm: ChecksumAlgorithm,

@@ -73,8 +73,8 @@ pub enum SerializeError {
     /// The gzip encoder failed (request compression).
     CompressionFailed,
     /// The request needs a part of the core this build left out (its
-    /// protocol, a SHA-1 or SHA-512 checksum, a float, timestamp or
-    /// document member, parameter validation).
+    /// protocol, a SHA-1 or SHA-512 checksum, request checksums, a float,
+    /// timestamp or document member, parameter validation).
     Disabled(crate::features::Disabled),
 }
 
@@ -544,6 +544,9 @@ fn build<'b>(
 
 /// Adds the flexible checksum headers botocore's client adds (see
 /// [`checksum`]), unless the request already carries an `x-amz-checksum-*`.
+/// A build without `request-checksums` refuses every request to an
+/// operation that models a request checksum, rather than send one without
+/// it.
 fn add_checksum(
     cx: &mut Ctx<'_>,
     input: &dyn StructValue,
@@ -551,6 +554,13 @@ fn add_checksum(
     body: BodyRef<'_>,
     out: &mut out::Out<'_>,
 ) -> Result<(), Fault> {
+    if !crate::features::REQUEST_CHECKSUMS {
+        return if checksum::modelled(cx.op) {
+            Err(Fault::Disabled(crate::features::Disabled::RequestChecksums))
+        } else {
+            Ok(())
+        };
+    }
     let prefix = checksum::CHECKSUM_HEADER_PREFIX.as_bytes();
     let buf = out.written();
     let has_checksum = cx.headers.iter().any(|(n, _)| {
