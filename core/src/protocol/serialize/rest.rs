@@ -90,12 +90,15 @@ fn render_uri(
     Ok(())
 }
 
-/// One `key=value` pair of the query string, both percent-encoded.
+/// One `key=value` pair of the query string, both percent-encoded; the
+/// value as text (timestamps in `format`, ISO 8601 unless the model says).
+/// One instance for every member kind, list element and map entry.
 fn query_pair(
+    cx: &Ctx<'_>,
     out: &mut Out<'_>,
     first: &mut bool,
     key: &str,
-    value: impl FnOnce(&mut PercentEncode<'_, Out<'_>>) -> Result<(), Fault>,
+    (value, member, shape): (Value<'_>, &Member, &'static Shape),
 ) -> Result<(), Fault> {
     out.write_str(if *first { "?" } else { "&" })?;
     *first = false;
@@ -109,7 +112,8 @@ fn query_pair(
         inner: out,
         keep_slash: false,
     };
-    value(&mut enc)
+    let format = ts_format(Some(member), shape, TimestampFormat::Iso8601);
+    write_scalar_text(&mut enc, value, format, cx.precision)
 }
 
 fn write_query(
@@ -119,7 +123,6 @@ fn write_query(
     out: &mut Out<'_>,
 ) -> Result<(), Fault> {
     let mut first = !cx.op.request_uri.contains('?');
-    let prec = cx.precision;
     for (i, m) in shape.members().iter().enumerate() {
         if m.location != Location::QueryString {
             continue;
@@ -134,10 +137,7 @@ fn write_query(
                 let et = cx.target(member)?;
                 for j in 0..lv.len() {
                     if let Some(e) = lv.get(j) {
-                        query_pair(out, &mut first, key, |s| {
-                            let f = ts_format(Some(member), et, TimestampFormat::Iso8601);
-                            write_scalar_text(s, e, f, prec)
-                        })?;
+                        query_pair(cx, out, &mut first, key, (e, member, et))?;
                     }
                 }
             }
@@ -154,28 +154,15 @@ fn write_query(
                             let et = cx.target(member)?;
                             for n in 0..lv.len() {
                                 if let Some(x) = lv.get(n) {
-                                    query_pair(out, &mut first, k, |s| {
-                                        let f =
-                                            ts_format(Some(member), et, TimestampFormat::Iso8601);
-                                        write_scalar_text(s, x, f, prec)
-                                    })?;
+                                    query_pair(cx, out, &mut first, k, (x, member, et))?;
                                 }
                             }
                         }
-                        _ => query_pair(out, &mut first, k, |s| {
-                            write_scalar_text(
-                                s,
-                                e,
-                                ts_format(Some(vm), vt, TimestampFormat::Iso8601),
-                                prec,
-                            )
-                        })?,
+                        _ => query_pair(cx, out, &mut first, k, (e, vm, vt))?,
                     }
                 }
             }
-            _ => query_pair(out, &mut first, key, |s| {
-                write_scalar_text(s, v, ts_format(Some(m), t, TimestampFormat::Iso8601), prec)
-            })?,
+            _ => query_pair(cx, out, &mut first, key, (v, m, t))?,
         }
     }
     Ok(())
