@@ -12,6 +12,7 @@
 //! | `legacy-retry` | botocore's legacy retry mode, its default (`_retry.json`'s per-service rules): without it [`RetryMode::default`](crate::retry::RetryMode) is standard mode and a config asking for legacy mode gets [`Disabled::LegacyRetry`] |
 //! | `dynamodb-crc32` | the check of DynamoDB's `x-amz-crc32` response header: without it a DynamoDB client's calls get [`Disabled::DynamodbCrc32`] |
 //! | `event-streams` | event-stream outputs (`SubscribeToShard`, `SelectObjectContent`, …) |
+//! | `host-prefix` | operations' `endpoint.hostPrefix` (a host label such as `data-` or `{AccountId}.` put before the endpoint's host): without it a call to such an operation fails with [`Disabled::HostPrefix`] before anything is sent |
 //! | `request-checksums` | flexible request checksums (`x-amz-checksum-*` headers botocore adds to operations that model `httpChecksum` or `httpChecksumRequired`): without it every request to such an operation fails with [`Disabled::RequestChecksums`] before anything is sent (whether or not the settings would add one) |
 //! | `request-documents` | writing document members and `jsonvalue` members (headers as base64 of compact JSON) into requests: without it a request that holds one fails with [`Disabled::RequestDocuments`] before anything is sent; documents in responses are read as before |
 //! | `request-timestamps` | writing timestamp members into requests (ISO 8601, RFC 822 and epoch-seconds text, CBOR's tagged epoch): without it a request that holds a timestamp member fails with [`Disabled::RequestTimestamps`] before anything is sent; timestamps in responses, and the `Date` header read for clock skew, are read as before |
@@ -44,6 +45,9 @@ pub enum Disabled {
     DynamodbCrc32,
     /// An event-stream output needs the `event-streams` feature.
     EventStreams,
+    /// An operation whose model puts a prefix before the endpoint's host
+    /// (`endpoint.hostPrefix`) needs the `host-prefix` feature.
+    HostPrefix,
     /// A request to an operation that models a request checksum
     /// (`httpChecksum`, `httpChecksumRequired`) needs the `request-checksums`
     /// feature, which computes it.
@@ -83,6 +87,7 @@ impl Disabled {
             Disabled::LegacyRetry => "legacy-retry",
             Disabled::DynamodbCrc32 => "dynamodb-crc32",
             Disabled::EventStreams => "event-streams",
+            Disabled::HostPrefix => "host-prefix",
             Disabled::RequestChecksums => "request-checksums",
             Disabled::RequestDocuments => "request-documents",
             Disabled::RequestTimestamps => "request-timestamps",
@@ -103,6 +108,7 @@ impl fmt::Display for Disabled {
             Disabled::LegacyRetry => f.write_str("legacy retries")?,
             Disabled::DynamodbCrc32 => f.write_str("DynamoDB's CRC32 response check")?,
             Disabled::EventStreams => f.write_str("event-stream outputs")?,
+            Disabled::HostPrefix => f.write_str("host prefixes")?,
             Disabled::RequestChecksums => f.write_str("flexible request checksums")?,
             Disabled::RequestDocuments => f.write_str("document members in requests")?,
             Disabled::RequestTimestamps => f.write_str("timestamp members in requests")?,
@@ -167,6 +173,10 @@ pub(crate) const XML: bool = protocol_enabled(Protocol::RestXml)
 /// Whether client-side parameter validation is on: a constant, so the
 /// validator is not linked when it is false.
 pub(crate) const VALIDATION: bool = cfg!(feature = "validation");
+
+/// Whether operations may put a prefix before the endpoint's host: a
+/// constant, so the prefix writer is not linked when it is false.
+pub(crate) const HOST_PREFIX: bool = cfg!(feature = "host-prefix");
 
 /// Whether requests get the flexible checksums their operations model: a
 /// constant, so the digests and their headers are not linked when it is

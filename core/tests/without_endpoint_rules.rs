@@ -1,7 +1,8 @@
 //! A build without the `endpoint-rules` feature, as a device with fixed
 //! endpoint URLs builds the core (and, as the firmware does, without
 //! `validation`, `handlers`, `legacy-retry`, `dynamodb-crc32`,
-//! `request-timestamps`, `request-documents` and `request-checksums`).
+//! `request-timestamps`, `request-documents`, `request-checksums` and
+//! `host-prefix`).
 //! `cargo xtask test` runs it as
 //! `cargo test -p stratus-core --no-default-features --features proto-json --test without_endpoint_rules`;
 //! with the default features it holds no test.
@@ -275,17 +276,19 @@ fn a_build_without_legacy_retries_or_the_dynamodb_check_refuses_them_typed() {
     assert_eq!(Disabled::DynamodbCrc32.feature(), "dynamodb-crc32");
 }
 
-/// Without `request-timestamps`, `request-documents` and
-/// `request-checksums` a request that holds a timestamp or a document
-/// member, or goes to an operation that models a request checksum, fails
-/// typed before anything is sent; the same operation without them goes out.
+/// Without `request-timestamps`, `request-documents`, `request-checksums`
+/// and `host-prefix` a request that holds a timestamp or a document member,
+/// or goes to an operation that models a request checksum or a host
+/// prefix, fails typed before anything is sent; the same operation without
+/// them goes out.
 #[cfg(not(any(
     feature = "request-timestamps",
     feature = "request-documents",
-    feature = "request-checksums"
+    feature = "request-checksums",
+    feature = "host-prefix"
 )))]
 #[test]
-fn a_build_without_request_timestamps_documents_or_checksums_refuses_them_typed() {
+fn a_build_without_optional_request_parts_refuses_them_typed() {
     use stratus_core::model::{
         AuthScheme, HttpMethod, Location, Member, MemberFlags, Operation, OperationFlags, Protocol,
         ServiceMetadata, ServiceModel, Shape, ShapeFlags, ShapeId, ShapeKind, SignatureVersion,
@@ -327,7 +330,11 @@ fn a_build_without_request_timestamps_documents_or_checksums_refuses_them_typed(
         shape("Text", ShapeKind::String { enum_values: &[] }),
         shape("Json", ShapeKind::Document),
     ];
-    const fn operation(name: &'static str, flags: OperationFlags) -> Operation {
+    const fn operation(
+        name: &'static str,
+        flags: OperationFlags,
+        host_prefix: Option<&'static str>,
+    ) -> Operation {
         Operation {
             name,
             snake_name: name,
@@ -335,7 +342,7 @@ fn a_build_without_request_timestamps_documents_or_checksums_refuses_them_typed(
             http_method: HttpMethod::Post,
             request_uri: "/",
             response_code: 200,
-            host_prefix: None,
+            host_prefix,
             input: Some(ShapeId(0)),
             output: None,
             errors: &[],
@@ -344,9 +351,10 @@ fn a_build_without_request_timestamps_documents_or_checksums_refuses_them_typed(
             traits: None,
         }
     }
-    static OPS: [Operation; 2] = [
-        operation("Stamp", OperationFlags::EMPTY),
-        operation("Summed", OperationFlags::HTTP_CHECKSUM_REQUIRED),
+    static OPS: [Operation; 3] = [
+        operation("Stamp", OperationFlags::EMPTY, None),
+        operation("Summed", OperationFlags::HTTP_CHECKSUM_REQUIRED, None),
+        operation("Prefixed", OperationFlags::EMPTY, Some("data-")),
     ];
     static MODEL: ServiceModel = ServiceModel {
         name: "demo",
@@ -442,7 +450,19 @@ fn a_build_without_request_timestamps_documents_or_checksums_refuses_them_typed(
         ),
         "{err:?}"
     );
+
+    let err =
+        embassy_futures::block_on(client.call("Prefixed", &Input::default(), bufs.workspace()))
+            .expect_err("host prefixes are not written in this build");
+    assert!(
+        matches!(
+            err,
+            CallError::Serialize(SerializeError::Disabled(Disabled::HostPrefix))
+        ),
+        "{err:?}"
+    );
     assert_eq!(transport.seen.borrow().len(), 1, "nothing more is sent");
+    assert_eq!(Disabled::HostPrefix.feature(), "host-prefix");
     assert_eq!(Disabled::RequestChecksums.feature(), "request-checksums");
     assert_eq!(Disabled::RequestTimestamps.feature(), "request-timestamps");
     assert_eq!(Disabled::RequestDocuments.feature(), "request-documents");

@@ -73,8 +73,8 @@ pub enum SerializeError {
     /// The gzip encoder failed (request compression).
     CompressionFailed,
     /// The request needs a part of the core this build left out (its
-    /// protocol, a SHA-1 or SHA-512 checksum, request checksums, a float,
-    /// timestamp or document member, parameter validation).
+    /// protocol, a SHA-1 or SHA-512 checksum, request checksums, a host
+    /// prefix, a float, timestamp or document member, parameter validation).
     Disabled(crate::features::Disabled),
 }
 

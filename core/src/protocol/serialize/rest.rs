@@ -427,7 +427,8 @@ fn write_payload<'b>(
 }
 
 /// `endpoint.hostPrefix` with each `{Member}` replaced by its `hostLabel`
-/// member's value, which must match `[A-Za-z0-9.-]+`.
+/// member's value, which must match `[A-Za-z0-9.-]+`. A build without
+/// `host-prefix` refuses an operation that has one.
 pub(super) fn host_prefix(
     cx: &mut Ctx<'_>,
     input: &dyn StructValue,
@@ -436,6 +437,9 @@ pub(super) fn host_prefix(
     let Some(template) = cx.op.host_prefix else {
         return Ok(None);
     };
+    if !crate::features::HOST_PREFIX {
+        return Err(Fault::Disabled(Disabled::HostPrefix));
+    }
     let shape = cx.model.input_of(cx.op);
     let p0 = out.pos();
     let mut rest = template;
