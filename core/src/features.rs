@@ -19,7 +19,7 @@
 //! | `float` | `float` / `double` members, and timestamps whose seconds value needs a float to be written or read |
 //! | `endpoint-rules` | the endpoint rules engine: without it a client resolves no endpoint and is given its `endpoint_url` (signing with the client's region and the model's signing name) |
 //! | `validation` | client-side parameter validation: without it `ClientConfig::default()` does not validate (the service still does), and a config that asks for it gets [`Disabled::Validation`] |
-//! | `handlers` | the event system's dispatch: without it a call emits no events, and a client given any handler (its own, a session's or static ones) fails its calls with [`Disabled::Handlers`] |
+//! | `handlers` | the event system's dispatch: without it a call emits no events, and a client given any handler (its own, a session's or static ones) fails its calls with [`Disabled::Handlers`]; [`Params`](crate::client::Params) edits, the handlers' tool, get `ParamError::HandlersDisabled` |
 //!
 //! A call that needs a part this build left out fails with
 //! [`Disabled`], never a panic.

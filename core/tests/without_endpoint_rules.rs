@@ -215,6 +215,14 @@ fn a_build_without_handlers_refuses_clients_that_have_some() {
 
     assert_eq!(transport.seen.borrow().len(), 2, "nothing more is sent");
     assert_eq!(Disabled::Handlers.feature(), "handlers");
+
+    // Parameter edits are the handlers' tool: refused, not silently dropped.
+    let mut params = stratus_core::client::Params::new(&DEMO, None, &Empty);
+    assert_eq!(
+        params.set_str("StreamName", "edited"),
+        Err(stratus_core::client::ParamError::HandlersDisabled)
+    );
+    assert!(!params.is_edited());
 }
 
 /// Without `legacy-retry` the default config retries in standard mode and

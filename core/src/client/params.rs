@@ -48,6 +48,10 @@ pub enum ParamError {
     /// More than [`MAX_PARAM_EDITS`] edits, or more than
     /// [`PARAM_TEXT_CAPACITY`] bytes of text.
     Full,
+    /// This build has no event handlers (the `handlers` feature of
+    /// stratus-core is off), so it reads the input as given and takes no
+    /// edits.
+    HandlersDisabled,
 }
 
 impl fmt::Display for ParamError {
@@ -55,6 +59,9 @@ impl fmt::Display for ParamError {
         f.write_str(match self {
             ParamError::UnknownMember => "the operation's input has no such member",
             ParamError::Full => "too many parameter edits for the fixed edit buffer",
+            ParamError::HandlersDisabled => {
+                "parameter edits left out of this build (stratus-core feature `handlers`)"
+            }
         })
     }
 }
@@ -126,8 +133,16 @@ impl<'b> Params<'b> {
         self.member(self.index_of(name)?)
     }
 
+    /// The index of the member an edit names, if this build takes edits.
+    fn editable(&self, name: &str) -> Result<usize, ParamError> {
+        if !crate::features::HANDLERS {
+            return Err(ParamError::HandlersDisabled);
+        }
+        self.index_of(name).ok_or(ParamError::UnknownMember)
+    }
+
     fn edit(&mut self, name: &str, edit: Edit) -> Result<(), ParamError> {
-        let i = self.index_of(name).ok_or(ParamError::UnknownMember)?;
+        let i = self.editable(name)?;
         if let Some(slot) = self.edits.iter_mut().find(|(j, _)| *j == i) {
             slot.1 = edit;
             return Ok(());
@@ -145,14 +160,14 @@ impl<'b> Params<'b> {
 
     /// Sets member `name` to the text `value` (copied).
     pub fn set_str(&mut self, name: &str, value: &str) -> Result<(), ParamError> {
-        self.index_of(name).ok_or(ParamError::UnknownMember)?;
+        self.editable(name)?;
         let (s, e) = self.keep_text(value.as_bytes())?;
         self.edit(name, Edit::Str(s, e))
     }
 
     /// Sets blob member `name` to `value` (copied).
     pub fn set_blob(&mut self, name: &str, value: &[u8]) -> Result<(), ParamError> {
-        self.index_of(name).ok_or(ParamError::UnknownMember)?;
+        self.editable(name)?;
         let (s, e) = self.keep_text(value)?;
         self.edit(name, Edit::Blob(s, e))
     }
@@ -196,6 +211,10 @@ impl<'b> Params<'b> {
 
 impl StructValue for Params<'_> {
     fn member(&self, index: usize) -> Option<Value<'_>> {
+        // Without handlers no edit is ever recorded (`edit` refuses).
+        if !crate::features::HANDLERS {
+            return self.base.member(index);
+        }
         let Some((_, edit)) = self.edits.iter().find(|(i, _)| *i == index) else {
             return self.base.member(index);
         };
