@@ -316,28 +316,29 @@ impl crate::sigv4::Sink for UrlSink<'_> {
 /// next tag, trimmed. A plain scan rather than the XML reader, so builds
 /// without an XML protocol do not link one for this.
 fn xml_code(body: &[u8]) -> Option<&str> {
-    let text = core::str::from_utf8(body).ok()?;
-    let mut rest = text;
-    while let Some(open) = rest.find('<') {
+    let find = |bytes: &[u8], b: u8| bytes.iter().position(|&c| c == b);
+    let mut rest = body;
+    while let Some(open) = find(rest, b'<') {
         let tag = rest.get(open + 1..)?;
-        let close = tag.find('>')?;
+        let close = find(tag, b'>')?;
         let inside = tag.get(..close)?;
         let after = tag.get(close + 1..)?;
         rest = after;
-        if inside.ends_with('/') || inside.starts_with(['/', '?', '!']) {
+        if inside.last() == Some(&b'/') || matches!(inside.first(), Some(b'/' | b'?' | b'!')) {
             continue;
         }
         let name = inside
-            .split(|c: char| c.is_ascii_whitespace())
+            .split(u8::is_ascii_whitespace)
             .next()
-            .unwrap_or("");
-        let local = crate::text::rsplit_once_ascii(name, b':').map_or(name, |(_, l)| l);
-        if local != "Code" {
+            .unwrap_or_default();
+        let local = name.rsplit(|&c| c == b':').next().unwrap_or_default();
+        if local != b"Code" {
             continue;
         }
-        let value = after.get(..after.find('<').unwrap_or(after.len()))?;
+        let value = after.get(..find(after, b'<').unwrap_or(after.len()))?;
         if !value.is_empty() {
-            return Some(value.trim());
+            // XML's white space is ASCII.
+            return core::str::from_utf8(value.trim_ascii()).ok();
         }
     }
     None
