@@ -475,3 +475,29 @@ fn a_build_without_optional_request_parts_refuses_them_typed() {
     assert_eq!(Disabled::RequestTimestamps.feature(), "request-timestamps");
     assert_eq!(Disabled::RequestDocuments.feature(), "request-documents");
 }
+
+/// Without an XML protocol, XML-escaped text is refused typed (the build's
+/// own readers never make it); JSON escapes decode as before.
+#[cfg(not(any(
+    feature = "proto-rest-xml",
+    feature = "proto-query",
+    feature = "proto-ec2"
+)))]
+#[test]
+fn a_build_without_xml_refuses_xml_entities_typed() {
+    use stratus_core::model::view::{DecodeError, Escape, Text};
+
+    let mut buf = [0u8; 16];
+    assert_eq!(
+        Text::new("a&amp;b", Escape::Xml).decode_into(&mut buf),
+        Err(DecodeError::XmlDisabled)
+    );
+    assert_eq!(
+        Text::new(r"a\u00e9b", Escape::Json).decode_into(&mut buf),
+        Ok("a\u{e9}b")
+    );
+    assert_eq!(
+        Text::new("plain", Escape::Xml).decode_into(&mut buf),
+        Ok("plain")
+    );
+}

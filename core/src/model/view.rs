@@ -42,6 +42,10 @@ pub enum DecodeError {
     /// A float or double value, which this build does not read (the
     /// `float` feature of stratus-core is off).
     FloatDisabled,
+    /// An XML entity in [`Escape::Xml`] text, which a build without an XML
+    /// protocol (`proto-rest-xml`, `proto-query`, `proto-ec2`) does not
+    /// decode; its own readers never make such text.
+    XmlDisabled,
 }
 
 impl fmt::Display for DecodeError {
@@ -57,6 +61,9 @@ impl fmt::Display for DecodeError {
             DecodeError::FloatDisabled => {
                 "float value left out of this build (stratus-core feature `float`)"
             }
+            DecodeError::XmlDisabled => {
+                "XML entity left out of this build (no stratus-core `proto-*` XML protocol)"
+            }
         })
     }
 }
@@ -69,7 +76,8 @@ pub enum Escape {
     None,
     /// JSON string escapes (`\n`, `\"`, `\u00e9`, surrogate pairs).
     Json,
-    /// XML entities (`&amp;`, `&#233;`, `&#xE9;`).
+    /// XML entities (`&amp;`, `&#233;`, `&#xE9;`); decoded in builds with
+    /// an XML protocol, [`DecodeError::XmlDisabled`] in others.
     Xml,
 }
 
@@ -174,6 +182,7 @@ impl Iterator for Chars<'_> {
         }
         let decoded = match self.escape {
             Escape::Json => json_escape(self.rest),
+            _ if !crate::features::XML => Err(DecodeError::XmlDisabled),
             _ => xml_entity(self.rest),
         };
         match decoded {

@@ -257,7 +257,7 @@ impl StructValue for JsonInput<'_> {
 
 fn kind_of(e: DecodeError) -> InputErrorKind {
     match e {
-        DecodeError::BadEscape => InputErrorKind::BadEscape,
+        DecodeError::BadEscape | DecodeError::XmlDisabled => InputErrorKind::BadEscape,
         DecodeError::BadNumber | DecodeError::FloatDisabled => InputErrorKind::BadNumber,
         DecodeError::BadBase64 => InputErrorKind::BadBase64,
         DecodeError::BadTimestamp => InputErrorKind::BadTimestamp,
