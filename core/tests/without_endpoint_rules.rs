@@ -10,7 +10,7 @@
 
 use core::cell::RefCell;
 
-use stratus_core::client::test_support::{DEMO, Empty, VirtualClock};
+use stratus_core::client::test_support::{DEMO, DEMO_METADATA, Empty, VirtualClock};
 use stratus_core::client::{
     Buffers, CallError, Client, ClientConfig, HttpRequest, RawResponse, ResponseWriter,
     ServiceEntry, Transport, TransportError,
@@ -298,45 +298,26 @@ fn a_build_without_legacy_retries_or_the_dynamodb_check_refuses_them_typed() {
 #[test]
 fn a_build_without_optional_request_parts_refuses_them_typed() {
     use stratus_core::model::{
-        AuthScheme, HttpMethod, Location, Member, MemberFlags, Operation, OperationFlags, Protocol,
-        ServiceMetadata, ServiceModel, Shape, ShapeFlags, ShapeId, ShapeKind, SignatureVersion,
-        StructValue, Value,
+        AuthScheme, HttpMethod, Member, Operation, OperationFlags, ServiceModel, Shape, ShapeId,
+        ShapeKind, StructValue, Value,
     };
     use stratus_core::time::Timestamp;
 
     const fn member(name: &'static str, target: u16) -> Member {
-        Member {
-            name,
-            location_name: None,
-            target: ShapeId(target),
-            location: Location::Body,
-            flags: MemberFlags::EMPTY,
-            extra: None,
-        }
-    }
-    const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape {
-            name,
-            kind,
-            flags: ShapeFlags::EMPTY,
-            error: None,
-            limits: None,
-            timestamp_format: None,
-            xml: None,
-        }
+        Member::new(name, ShapeId(target))
     }
     static MEMBERS: [Member; 3] = [member("At", 1), member("Note", 2), member("Doc", 3)];
     static SHAPES: [Shape; 4] = [
-        shape(
+        Shape::new(
             "StampInput",
             ShapeKind::Structure {
                 members: &MEMBERS,
                 payload: None,
             },
         ),
-        shape("Time", ShapeKind::Timestamp),
-        shape("Text", ShapeKind::String { enum_values: &[] }),
-        shape("Json", ShapeKind::Document),
+        Shape::new("Time", ShapeKind::Timestamp),
+        Shape::new("Text", ShapeKind::String { enum_values: &[] }),
+        Shape::new("Json", ShapeKind::Document),
     ];
     const fn operation(
         name: &'static str,
@@ -366,22 +347,7 @@ fn a_build_without_optional_request_parts_refuses_them_typed() {
     ];
     static MODEL: ServiceModel = ServiceModel {
         name: "demo",
-        metadata: ServiceMetadata {
-            protocol: Protocol::Json,
-            protocols: &[Protocol::Json],
-            api_version: "2020-01-01",
-            endpoint_prefix: "demo",
-            signing_name: "demo",
-            service_id: "Demo",
-            target_prefix: Some("Demo"),
-            json_version: Some("1.1"),
-            xml_namespace: None,
-            global_endpoint: None,
-            signature_version: SignatureVersion::V4,
-            auth: &[AuthScheme::SigV4],
-            aws_query_compatible: false,
-            checksum_format: None,
-        },
+        metadata: DEMO_METADATA,
         operations: &OPS,
         shapes: &SHAPES,
     };

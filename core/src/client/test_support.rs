@@ -93,25 +93,29 @@ static OPS: [Operation; 1] = [Operation {
     traits: None,
 }];
 
+/// The metadata of [`DEMO`]: a `json` 1.1 service `demo` signed with SigV4
+/// (a `const`, so tests can build their own models on it).
+pub const DEMO_METADATA: ServiceMetadata = ServiceMetadata {
+    protocol: Protocol::Json,
+    protocols: &[Protocol::Json],
+    api_version: "2020-01-01",
+    endpoint_prefix: "demo",
+    signing_name: "demo",
+    service_id: "Demo",
+    target_prefix: Some("Demo"),
+    json_version: Some("1.1"),
+    xml_namespace: None,
+    global_endpoint: None,
+    signature_version: SignatureVersion::V4,
+    auth: &[AuthScheme::SigV4],
+    aws_query_compatible: false,
+    checksum_format: None,
+};
+
 /// A `json` service `demo` with one operation, `Ping`.
 pub static DEMO: ServiceModel = ServiceModel {
     name: "demo",
-    metadata: ServiceMetadata {
-        protocol: Protocol::Json,
-        protocols: &[Protocol::Json],
-        api_version: "2020-01-01",
-        endpoint_prefix: "demo",
-        signing_name: "demo",
-        service_id: "Demo",
-        target_prefix: Some("Demo"),
-        json_version: Some("1.1"),
-        xml_namespace: None,
-        global_endpoint: None,
-        signature_version: SignatureVersion::V4,
-        auth: &[AuthScheme::SigV4],
-        aws_query_compatible: false,
-        checksum_format: None,
-    },
+    metadata: DEMO_METADATA,
     operations: &OPS,
     shapes: &[],
 };

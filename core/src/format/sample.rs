@@ -7,32 +7,13 @@ use crate::model::view::{DecodeError, Node, ScalarKind};
 use crate::model::*;
 
 const fn member(name: &'static str, target: u16) -> Member {
-    Member {
-        name,
-        location_name: None,
-        target: ShapeId(target),
-        location: Location::Body,
-        flags: MemberFlags::EMPTY,
-        extra: None,
-    }
+    Member::new(name, ShapeId(target))
 }
 
 const fn named(name: &'static str, wire: &'static str, target: u16) -> Member {
     Member {
         location_name: Some(wire),
         ..member(name, target)
-    }
-}
-
-const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-    Shape {
-        name,
-        kind,
-        flags: ShapeFlags::EMPTY,
-        error: None,
-        limits: None,
-        timestamp_format: None,
-        xml: None,
     }
 }
 
@@ -103,62 +84,65 @@ static PUT_RECORD_OUTPUT: [Member; 3] = [
 ];
 
 static SHAPES: [Shape; 16] = [
-    shape("Blob", ShapeKind::Blob),
-    shape("Boolean", ShapeKind::Boolean),
-    shape("Document", ShapeKind::Document),
-    shape("Double", ShapeKind::Double),
-    flattened(shape("FlatList", ShapeKind::List { member: &FLAT_ITEM })),
-    flattened(shape(
+    Shape::new("Blob", ShapeKind::Blob),
+    Shape::new("Boolean", ShapeKind::Boolean),
+    Shape::new("Document", ShapeKind::Document),
+    Shape::new("Double", ShapeKind::Double),
+    flattened(Shape::new(
+        "FlatList",
+        ShapeKind::List { member: &FLAT_ITEM },
+    )),
+    flattened(Shape::new(
         "FlatMap",
         ShapeKind::Map {
             key: &KEY,
             value: &VALUE,
         },
     )),
-    shape("Integer", ShapeKind::Integer),
-    shape("Long", ShapeKind::Long),
-    shape(
+    Shape::new("Integer", ShapeKind::Integer),
+    Shape::new("Long", ShapeKind::Long),
+    Shape::new(
         "PutRecordInput",
         ShapeKind::Structure {
             members: &PUT_RECORD_INPUT,
             payload: None,
         },
     ),
-    shape(
+    Shape::new(
         "PutRecordOutput",
         ShapeKind::Structure {
             members: &PUT_RECORD_OUTPUT,
             payload: None,
         },
     ),
-    shape(
+    Shape::new(
         "Sample",
         ShapeKind::Structure {
             members: &SAMPLE_MEMBERS,
             payload: None,
         },
     ),
-    shape(
+    Shape::new(
         "SampleList",
         ShapeKind::List {
             member: &SAMPLE_MEMBER,
         },
     ),
-    shape("String", ShapeKind::String { enum_values: &[] }),
-    shape(
+    Shape::new("String", ShapeKind::String { enum_values: &[] }),
+    Shape::new(
         "StringList",
         ShapeKind::List {
             member: &STRING_MEMBER,
         },
     ),
-    shape(
+    Shape::new(
         "TagMap",
         ShapeKind::Map {
             key: &TAG_KEY,
             value: &TAG_VALUE,
         },
     ),
-    shape("Timestamp", ShapeKind::Timestamp),
+    Shape::new("Timestamp", ShapeKind::Timestamp),
 ];
 
 /// The sample service.

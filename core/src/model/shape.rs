@@ -210,6 +210,25 @@ pub struct Member {
 }
 
 impl Member {
+    /// A body member named `name` of shape `target`, with no wire name or
+    /// other traits: the start of a hand-written table (tests, samples).
+    ///
+    /// ```
+    /// use stratus_core::model::{Location, Member, ShapeId};
+    /// let m = Member::new("StreamName", ShapeId(3));
+    /// assert_eq!((m.wire_name(), m.location), ("StreamName", Location::Body));
+    /// ```
+    pub const fn new(name: &'static str, target: ShapeId) -> Member {
+        Member {
+            name,
+            location_name: None,
+            target,
+            location: Location::Body,
+            flags: MemberFlags::EMPTY,
+            extra: None,
+        }
+    }
+
     /// The name on the wire: `locationName` if present, else the member name.
     pub fn wire_name(&self) -> &'static str {
         self.location_name.unwrap_or(self.name)
@@ -310,6 +329,26 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// A shape named `name` of `kind`, with no traits: the start of a
+    /// hand-written table (tests, samples).
+    ///
+    /// ```
+    /// use stratus_core::model::{Shape, ShapeKind};
+    /// let s = Shape::new("Time", ShapeKind::Timestamp);
+    /// assert!(s.members().is_empty() && s.timestamp_format.is_none());
+    /// ```
+    pub const fn new(name: &'static str, kind: ShapeKind) -> Shape {
+        Shape {
+            name,
+            kind,
+            flags: ShapeFlags::EMPTY,
+            error: None,
+            limits: None,
+            timestamp_format: None,
+            xml: None,
+        }
+    }
+
     /// Members of a structure; empty for other kinds.
     pub fn members(&self) -> &'static [Member] {
         match self.kind {

@@ -12,14 +12,7 @@ use stratus_core::model::*;
 use stratus_core::protocol::parse::{Parsed, Response, ResponseParser};
 
 const fn member(name: &'static str, target: u16) -> Member {
-    Member {
-        name,
-        location_name: None,
-        target: ShapeId(target),
-        location: Location::Body,
-        flags: MemberFlags::EMPTY,
-        extra: None,
-    }
+    Member::new(name, ShapeId(target))
 }
 
 const fn at(name: &'static str, wire: &'static str, target: u16, location: Location) -> Member {
@@ -30,17 +23,7 @@ const fn at(name: &'static str, wire: &'static str, target: u16, location: Locat
     }
 }
 
-const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-    Shape {
-        name,
-        kind,
-        flags: ShapeFlags::EMPTY,
-        error: None,
-        limits: None,
-        timestamp_format: None,
-        xml: None,
-    }
-}
+
 
 // Shape ids (shapes sorted by name).
 const BLOB: u16 = 0;
@@ -99,13 +82,13 @@ static FAULT_INFO: ErrorInfo = ErrorInfo {
 };
 
 static SHAPES: [Shape; 13] = [
-    shape("Blob", ShapeKind::Blob),
-    shape("Boolean", ShapeKind::Boolean),
-    shape("Double", ShapeKind::Double),
+    Shape::new("Blob", ShapeKind::Blob),
+    Shape::new("Boolean", ShapeKind::Boolean),
+    Shape::new("Double", ShapeKind::Double),
     Shape {
         flags: ShapeFlags::EXCEPTION,
         error: Some(&FAULT_INFO),
-        ..shape(
+        ..Shape::new(
             "Fault",
             ShapeKind::Structure {
                 members: &FAULT_MEMBERS,
@@ -113,33 +96,33 @@ static SHAPES: [Shape; 13] = [
             },
         )
     },
-    shape("HeaderList", ShapeKind::List { member: &LIST_ITEM }),
-    shape("Integer", ShapeKind::Integer),
-    shape("Long", ShapeKind::Long),
-    shape(
+    Shape::new("HeaderList", ShapeKind::List { member: &LIST_ITEM }),
+    Shape::new("Integer", ShapeKind::Integer),
+    Shape::new("Long", ShapeKind::Long),
+    Shape::new(
         "Output",
         ShapeKind::Structure {
             members: &OUTPUT_MEMBERS,
             payload: None,
         },
     ),
-    shape(
+    Shape::new(
         "PayloadOutput",
         ShapeKind::Structure {
             members: &PAYLOAD_MEMBERS,
             payload: Some(0),
         },
     ),
-    shape("String", ShapeKind::String { enum_values: &[] }),
-    shape("StringList", ShapeKind::List { member: &LIST_ITEM }),
-    shape(
+    Shape::new("String", ShapeKind::String { enum_values: &[] }),
+    Shape::new("StringList", ShapeKind::List { member: &LIST_ITEM }),
+    Shape::new(
         "TagMap",
         ShapeKind::Map {
             key: &MAP_KEY,
             value: &MAP_VALUE,
         },
     ),
-    shape("Timestamp", ShapeKind::Timestamp),
+    Shape::new("Timestamp", ShapeKind::Timestamp),
 ];
 
 const fn op(name: &'static str, output: u16, errors: &'static [ShapeId]) -> Operation {

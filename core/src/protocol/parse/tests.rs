@@ -8,26 +8,7 @@ use crate::model::view;
 use crate::model::*;
 
 const fn member(name: &'static str, target: u16) -> Member {
-    Member {
-        name,
-        location_name: None,
-        target: ShapeId(target),
-        location: Location::Body,
-        flags: MemberFlags::EMPTY,
-        extra: None,
-    }
-}
-
-const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-    Shape {
-        name,
-        kind,
-        flags: ShapeFlags::EMPTY,
-        error: None,
-        limits: None,
-        timestamp_format: None,
-        xml: None,
-    }
+    Member::new(name, ShapeId(target))
 }
 
 static OUT_MEMBERS: [Member; 3] = [
@@ -44,10 +25,10 @@ static STREAM_MEMBERS: [Member; 1] = [member("Body", 0)];
 static FAULT_MEMBERS: [Member; 1] = [member("Message", 3)];
 
 static SHAPES: [Shape; 5] = [
-    shape("Blob", ShapeKind::Blob),
+    Shape::new("Blob", ShapeKind::Blob),
     Shape {
         flags: ShapeFlags::EXCEPTION,
-        ..shape(
+        ..Shape::new(
             "NoSuchKey",
             ShapeKind::Structure {
                 members: &FAULT_MEMBERS,
@@ -55,15 +36,15 @@ static SHAPES: [Shape; 5] = [
             },
         )
     },
-    shape(
+    Shape::new(
         "Out",
         ShapeKind::Structure {
             members: &OUT_MEMBERS,
             payload: None,
         },
     ),
-    shape("String", ShapeKind::String { enum_values: &[] }),
-    shape(
+    Shape::new("String", ShapeKind::String { enum_values: &[] }),
+    Shape::new(
         "StreamOut",
         ShapeKind::Structure {
             members: &STREAM_MEMBERS,
