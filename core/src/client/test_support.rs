@@ -78,19 +78,9 @@ impl Transport for NoTransport {
 pub use crate::model::NoMembers as Empty;
 
 static OPS: [Operation; 1] = [Operation {
-    name: "Ping",
     snake_name: "ping",
     cli_name: "ping",
-    http_method: HttpMethod::Post,
-    request_uri: "/",
-    response_code: 200,
-    host_prefix: None,
-    input: None,
-    output: None,
-    errors: &[],
-    auth: &[AuthScheme::SigV4],
-    flags: OperationFlags::EMPTY,
-    traits: None,
+    ..Operation::new("Ping")
 }];
 
 /// The metadata of [`DEMO`]: a `json` 1.1 service `demo` signed with SigV4

@@ -184,6 +184,34 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// A SigV4-signed `POST /` named `name` (its snake and CLI names too)
+    /// with no input, output, errors or traits: the start of a hand-written
+    /// table (tests, samples).
+    ///
+    /// ```
+    /// use stratus_core::model::{HttpMethod, Operation};
+    /// let op = Operation::new("Ping");
+    /// assert_eq!((op.http_method, op.request_uri, op.response_code), (HttpMethod::Post, "/", 200));
+    /// assert!(op.input.is_none() && !op.is_unsigned());
+    /// ```
+    pub const fn new(name: &'static str) -> Operation {
+        Operation {
+            name,
+            snake_name: name,
+            cli_name: name,
+            http_method: HttpMethod::Post,
+            request_uri: "/",
+            response_code: 200,
+            host_prefix: None,
+            input: None,
+            output: None,
+            errors: &[],
+            auth: &[AuthScheme::SigV4],
+            flags: OperationFlags::EMPTY,
+            traits: None,
+        }
+    }
+
     /// `idempotent`.
     pub fn is_idempotent(&self) -> bool {
         self.flags.contains(OperationFlags::IDEMPOTENT)

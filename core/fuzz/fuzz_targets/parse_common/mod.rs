@@ -127,19 +127,9 @@ static SHAPES: [Shape; 13] = [
 
 const fn op(name: &'static str, output: u16, errors: &'static [ShapeId]) -> Operation {
     Operation {
-        name,
-        snake_name: name,
-        cli_name: name,
-        http_method: HttpMethod::Post,
-        request_uri: "/",
-        response_code: 200,
-        host_prefix: None,
-        input: None,
         output: Some(ShapeId(output)),
         errors,
-        auth: &[AuthScheme::SigV4],
-        flags: OperationFlags::EMPTY,
-        traits: None,
+        ..Operation::new(name)
     }
 }
 

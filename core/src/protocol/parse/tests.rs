@@ -55,19 +55,10 @@ static SHAPES: [Shape; 5] = [
 
 const fn op(name: &'static str, output: u16) -> Operation {
     Operation {
-        name,
-        snake_name: name,
-        cli_name: name,
         http_method: HttpMethod::Get,
-        request_uri: "/",
-        response_code: 200,
-        host_prefix: None,
-        input: None,
         output: Some(ShapeId(output)),
         errors: &[ShapeId(1)],
-        auth: &[AuthScheme::SigV4],
-        flags: OperationFlags::EMPTY,
-        traits: None,
+        ..Operation::new(name)
     }
 }
 
