@@ -7,6 +7,8 @@
 
 use core::fmt;
 
+use crate::format::number::padded_decimal;
+
 /// A UTC instant, whole seconds since 1970-01-01T00:00:00Z.
 ///
 /// ```
@@ -146,13 +148,13 @@ impl UnixTime {
     pub fn amz_date(self) -> AmzDate {
         let c = self.civil();
         let mut out = [0u8; 16];
-        write_digits(&mut out[0..4], c.year);
-        write_digits(&mut out[4..6], c.month as u32);
-        write_digits(&mut out[6..8], c.day as u32);
+        padded_decimal(&mut out[0..4], u64::from(c.year));
+        padded_decimal(&mut out[4..6], u64::from(c.month));
+        padded_decimal(&mut out[6..8], u64::from(c.day));
         out[8] = b'T';
-        write_digits(&mut out[9..11], c.hour as u32);
-        write_digits(&mut out[11..13], c.minute as u32);
-        write_digits(&mut out[13..15], c.second as u32);
+        padded_decimal(&mut out[9..11], u64::from(c.hour));
+        padded_decimal(&mut out[11..13], u64::from(c.minute));
+        padded_decimal(&mut out[13..15], u64::from(c.second));
         out[15] = b'Z';
         AmzDate(out)
     }
@@ -186,13 +188,6 @@ impl AmzDay {
     /// The text.
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.0).unwrap_or("")
-    }
-}
-
-fn write_digits(out: &mut [u8], mut v: u32) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
     }
 }
 

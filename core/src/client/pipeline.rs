@@ -24,6 +24,7 @@ use super::{ServiceEntry, Workspace};
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::{Partitions, RuleSet};
 use crate::features::{self, Disabled};
+use crate::format::number::{DECIMAL_DIGITS, decimal};
 use crate::http::BodySource;
 use crate::model::{Operation, OperationFlags, StructValue};
 use crate::protocol::parse::ResponseParser;
@@ -1169,24 +1170,11 @@ fn host_header(scheme: &str, host: &str, port: Option<u16>) -> heapless::String<
     let mut out: heapless::String<300> = super::bounded(host);
     let default_port = if scheme == "https" { 443 } else { 80 };
     if let Some(p) = port.filter(|p| *p != default_port) {
-        // `:` and the port's digits, without `core::fmt`.
-        let mut digits = [0u8; 5];
-        let mut at = digits.len();
-        let mut n = p;
-        loop {
-            at -= 1;
-            if let Some(d) = digits.get_mut(at) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || at == 0 {
-                break;
-            }
-        }
-        let _ = out.push(':');
-        for &d in digits.get(at..).unwrap_or(&[]) {
-            let _ = out.push(char::from(d));
-        }
+        let mut digits = [0u8; DECIMAL_DIGITS];
+        let digits = decimal(u64::from(p), &mut digits);
+        // Only ASCII digits.
+        let port = core::str::from_utf8(digits).unwrap_or("");
+        let _ = out.push_str(":").and_then(|_| out.push_str(port));
     }
     out
 }

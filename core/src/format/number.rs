@@ -133,9 +133,43 @@ fn write_fixed<S: Sink + ?Sized>(
     }
 }
 
-/// Writes `n` in decimal.
+/// Writes `n` in decimal, as Python's `str(int)` does.
 pub fn write_int<S: Sink + ?Sized>(sink: &mut S, n: i64) -> Result<(), WriteError> {
-    write_fmt(sink, format_args!("{n}"))
+    let mut buf = [0u8; DECIMAL_DIGITS];
+    if n < 0 {
+        sink.write_bytes(b"-")?;
+    }
+    sink.write_bytes(decimal(n.unsigned_abs(), &mut buf))
+}
+
+/// The most decimal digits a `u64` has.
+pub(crate) const DECIMAL_DIGITS: usize = 20;
+
+/// The decimal digits of `n`, written into the tail of `buf`: the one digit
+/// writer the core's numbers, status codes, ports and lengths share, so no
+/// build links `core::fmt`'s integer formatting for them.
+pub(crate) fn decimal(n: u64, buf: &mut [u8; DECIMAL_DIGITS]) -> &[u8] {
+    let mut len = 0;
+    let mut rest = n;
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = buf.len() - len;
+    buf.get(start..).unwrap_or(&[])
+}
+
+/// `n`'s last `out.len()` decimal digits, zero-padded, into `out`.
+pub(crate) fn padded_decimal(out: &mut [u8], n: u64) {
+    let mut rest = n;
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
 }
 
 const BASE64_ALPHABET: &[u8; 64] =
@@ -343,6 +377,46 @@ mod tests {
             let text = core::str::from_utf8(sink.written()).unwrap();
             assert_eq!(parse_int(text), Some(n), "{text}");
         }
+    }
+
+    #[test]
+    fn integers_are_written_as_core_fmt_writes_them() {
+        let check = |n: i64| {
+            let (mut want, mut got) = ([0u8; 24], [0u8; 24]);
+            let mut expected = SliceSink::new(&mut want);
+            core::fmt::Write::write_fmt(&mut FmtAdapter(&mut expected), format_args!("{n}"))
+                .unwrap();
+            let mut sink = SliceSink::new(&mut got);
+            write_int(&mut sink, n).unwrap();
+            assert_eq!(sink.written(), expected.written(), "{n}");
+        };
+        for n in [0, 1, -1, i64::MAX, i64::MIN, i64::MIN + 1] {
+            check(n);
+        }
+        let mut p = 1i64;
+        while let Some(next) = p.checked_mul(10) {
+            for n in [p - 1, p, p + 1, -p, 1 - p] {
+                check(n);
+            }
+            p = next;
+        }
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            check(x as i64 >> (x % 64));
+        }
+        let mut short = [0u8; 3];
+        assert_eq!(
+            write_int(&mut SliceSink::new(&mut short), -1234),
+            Err(WriteError::Full)
+        );
+        let mut out = [0u8; 4];
+        padded_decimal(&mut out, 7);
+        assert_eq!(&out, b"0007");
+        padded_decimal(&mut out, 123_456);
+        assert_eq!(&out, b"3456");
     }
 
     struct FmtAdapter<'a, 'b>(&'a mut SliceSink<'b>);

@@ -3,6 +3,7 @@
 use core::fmt;
 
 use crate::client::HttpRequest;
+use crate::format::number::{DECIMAL_DIGITS, decimal};
 use crate::format::{Sink, WriteError};
 
 /// Why a request head could not be written.
@@ -156,7 +157,7 @@ pub fn write_streaming_head<S: Sink + ?Sized>(
             BodyFraming::None => {}
             BodyFraming::Length(n) => {
                 sink.write_bytes(b"Content-Length: ")?;
-                let mut digits = [0u8; 20];
+                let mut digits = [0u8; DECIMAL_DIGITS];
                 sink.write_bytes(decimal(n, &mut digits))?;
                 sink.write_bytes(b"\r\n")?;
             }
@@ -186,20 +187,6 @@ fn check(request: &HttpRequest<'_>) -> Result<(), HeadError> {
         }
     }
     Ok(())
-}
-
-/// `n` in decimal, in the tail of `out`.
-fn decimal(mut n: u64, out: &mut [u8; 20]) -> &[u8] {
-    let mut at = out.len();
-    loop {
-        at -= 1;
-        out[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &out[at..]
 }
 
 #[cfg(test)]

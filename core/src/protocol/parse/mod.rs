@@ -204,8 +204,8 @@ pub struct ResponseParser<'a> {
     response: Response<'a>,
     /// The status botocore acts on (S3's 200-with-an-error replies: 500).
     status: u16,
+    /// `status` in decimal, zero-padded to five digits.
     status_text: [u8; 5],
-    status_len: usize,
     json: JsonReader,
     xml: XmlReader,
     cbor: CborReader,
@@ -213,27 +213,6 @@ pub struct ResponseParser<'a> {
 
 /// The node tag CBOR bodies give a map (major type 5, RFC 8949).
 const CBOR_MAP: u32 = 5;
-
-/// Digits of `status` into `buf`, returning how many.
-fn status_digits(status: u16, buf: &mut [u8; 5]) -> usize {
-    let mut n = status;
-    let mut tmp = [0u8; 5];
-    let mut len = 0;
-    loop {
-        if let Some(slot) = tmp.get_mut(len) {
-            *slot = b'0' + (n % 10) as u8;
-        }
-        len += 1;
-        n /= 10;
-        if n == 0 || len == tmp.len() {
-            break;
-        }
-    }
-    for (i, slot) in buf.iter_mut().take(len).enumerate() {
-        *slot = tmp.get(len - 1 - i).copied().unwrap_or(b'0');
-    }
-    len
-}
 
 impl<'a> ResponseParser<'a> {
     /// A parser for `response` to `op` of `model`, in the model's protocol.
@@ -249,13 +228,12 @@ impl<'a> ResponseParser<'a> {
             response,
             status: response.status,
             status_text: [0u8; 5],
-            status_len: 0,
             json: JsonReader::new(MAX_BODY_DEPTH),
             xml: XmlReader::new(model, MAX_BODY_DEPTH),
             cbor: CborReader::new(MAX_BODY_DEPTH),
         };
         parser.status = errors::effective_status(&parser);
-        parser.status_len = status_digits(parser.status, &mut parser.status_text);
+        crate::format::number::padded_decimal(&mut parser.status_text, u64::from(parser.status));
         parser
     }
 
@@ -288,8 +266,10 @@ impl<'a> ResponseParser<'a> {
 
     /// The status code as text, borrowed from the parser.
     fn status_str(&self) -> &str {
-        let digits = self.status_text.get(..self.status_len).unwrap_or(&[]);
-        core::str::from_utf8(digits).unwrap_or("")
+        // Zero-padded to five digits (any `u16`); the zeros are dropped.
+        let digits = &self.status_text;
+        let start = digits.iter().position(|&d| d != b'0').unwrap_or(4);
+        core::str::from_utf8(digits.get(start..).unwrap_or(&[])).unwrap_or("")
     }
 
     /// Parses the response: an output, or an error by the protocol's rules.

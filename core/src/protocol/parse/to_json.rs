@@ -358,13 +358,10 @@ fn unknown_union_tag<'a>(node: &Node<'a>) -> Result<Option<Text<'a>>, DecodeErro
 /// `n` in decimal, zero-padded to `width` digits (at most 6).
 fn write_padded<S: Sink + ?Sized>(sink: &mut S, n: i64, width: usize) -> Result<(), WriteError> {
     let mut buf = [b'0'; 6];
-    let mut v = n.unsigned_abs();
     let width = width.min(buf.len());
-    for slot in buf.iter_mut().take(width).rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    sink.write_bytes(buf.get(..width).unwrap_or(&[]))
+    let digits = buf.get_mut(..width).unwrap_or(&mut []);
+    crate::format::number::padded_decimal(digits, n.unsigned_abs());
+    sink.write_bytes(digits)
 }
 
 /// `t` as Python's `datetime.isoformat()` of a UTC datetime, quoted:
