@@ -80,7 +80,7 @@ impl Skew {
         date: Option<&str>,
         code: Option<&str>,
     ) -> bool {
-        let Some(server) = date.and_then(|d| parse_rfc822(d.trim()).ok()) else {
+        let Some(server) = date.and_then(|d| parse_rfc822(crate::text::py_strip(d)).ok()) else {
             return false;
         };
         let Ok(server_secs) = u64::try_from(server.secs) else {

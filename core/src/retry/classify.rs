@@ -170,14 +170,12 @@ pub(crate) fn crc32_check(outcome: &AttemptOutcome<'_>) -> Crc32Check {
     }
 }
 
-/// Python's `int(text)` for a decimal string: surrounding ASCII whitespace,
+/// Python's `int(text)` for a decimal string: surrounding whitespace,
 /// an optional sign, digits with single underscores between them. `None` when
 /// Python would raise; `Some(None)` for a valid integer that is negative or
 /// does not fit in a `u64` (it can equal no CRC32); `Some(Some(n))` otherwise.
 pub(crate) fn parse_python_int(text: &str) -> Option<Option<u64>> {
-    // Python's str.strip() whitespace, ASCII part (\t\n\v\f\r, FS GS RS US, space).
-    let is_space = |c: char| matches!(c, '\t'..='\r' | '\x1c'..='\x1f' | ' ');
-    let t = text.trim_matches(is_space);
+    let t = crate::text::py_strip(text);
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, t.get(1..)?),
         Some(b'+') => (false, t.get(1..)?),

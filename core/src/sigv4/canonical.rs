@@ -357,25 +357,10 @@ fn sort_key(name: &str, lower: bool) -> u64 {
 /// Writes `value` with leading/trailing whitespace removed and inner runs of
 /// whitespace folded to one space (SigV4's "Trimall").
 fn put_trimmed<S: Sink + ?Sized>(sink: &mut S, value: &str) -> Result<(), SigningError> {
-    if value.is_ascii() {
-        // Only space and tab can be whitespace here: other ASCII controls were
-        // refused when the request was checked.
-        let bytes = value.as_bytes();
-        let mut first = true;
-        for word in bytes
-            .split(|&b| b == b' ' || b == b'\t')
-            .filter(|w| !w.is_empty())
-        {
-            if !first {
-                sink.put_byte(b' ')?;
-            }
-            first = false;
-            sink.put(word)?;
-        }
-        return Ok(());
-    }
     let mut first = true;
-    for word in value.split_whitespace() {
+    // botocore's `' '.join(value.split())`, at Python's whitespace (of
+    // which a value that was let through has only space, tab and non-ASCII).
+    for word in crate::text::py_words(value) {
         if !first {
             sink.put_byte(b' ')?;
         }

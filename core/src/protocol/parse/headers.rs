@@ -5,6 +5,7 @@
 
 use crate::format::number::{parse_float, parse_int, parse_special_float};
 use crate::model::view::{Blob, BlobEncoding, DecodeError, Escape, Scalar, ScalarKind, Text};
+use crate::text::py_strip;
 
 /// Whether `name` starts with `prefix`, ignoring ASCII case; the rest of the name.
 pub(crate) fn strip_prefix_ignore_case<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
@@ -28,7 +29,7 @@ pub(crate) fn next_list_item<'a>(value: &'a str, cursor: &mut usize) -> Option<&
         None => (rest, rest.len() + 1),
     };
     *cursor += used;
-    Some(item.trim())
+    Some(py_strip(item))
 }
 
 /// Reads the header text `value` as `kind`; `xml_bool` selects rest-xml's
@@ -38,7 +39,7 @@ pub(crate) fn scalar<'a>(
     kind: ScalarKind,
     xml_bool: bool,
 ) -> Result<Scalar<'a>, DecodeError> {
-    let trimmed = value.trim();
+    let trimmed = py_strip(value);
     match kind {
         ScalarKind::Text => Ok(Scalar::Text(Text::new(value, Escape::None))),
         ScalarKind::Int => parse_int(trimmed)

@@ -208,7 +208,7 @@ impl Reader for ResponseParser<'_> {
         match node.tag() {
             tag::HEADER => {
                 let text = core::str::from_utf8(node.raw()).map_err(|_| DecodeError::Malformed)?;
-                Ok(RawTimestamp::Text(text.trim()))
+                Ok(RawTimestamp::Text(crate::text::py_strip(text)))
             }
             tag::EVENT_HEADER if cfg!(feature = "event-streams") => {
                 self.event_header_timestamp(node)
