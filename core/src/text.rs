@@ -11,6 +11,50 @@
 //! plus the four ASCII information separators U+001C..U+001F. Written as one
 //! match, it also keeps core's Unicode whitespace table out of the build.
 
+/// `s.find(sep)` for an ASCII `sep`: the byte offset of its first occurrence.
+pub(crate) fn find_ascii(s: &str, sep: u8) -> Option<usize> {
+    debug_assert!(sep.is_ascii());
+    s.bytes().position(|b| b == sep)
+}
+
+/// `s.split_once(sep)` for an ASCII `sep`: the text before and after its
+/// first occurrence.
+pub(crate) fn split_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = find_ascii(s, sep)?;
+    // An ASCII byte is a whole character: both sides are on char boundaries.
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
+/// `s.split(sep)` for an ASCII `sep`: the pieces between its occurrences.
+pub(crate) fn split_ascii(s: &str, sep: u8) -> SplitAscii<'_> {
+    SplitAscii { rest: Some(s), sep }
+}
+
+/// The iterator [`split_ascii`] returns.
+#[derive(Clone)]
+pub(crate) struct SplitAscii<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for SplitAscii<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match split_once_ascii(rest, self.sep) {
+            Some((piece, tail)) => {
+                self.rest = Some(tail);
+                Some(piece)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 /// `s.rsplit_once(sep)` for an ASCII `sep`: the text before and after its
 /// last occurrence.
 pub(crate) fn rsplit_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
@@ -40,12 +84,56 @@ pub(crate) fn is_py_space(c: char) -> bool {
 
 /// `text` without leading and trailing whitespace, as `str.strip()` gives it.
 pub(crate) fn py_strip(text: &str) -> &str {
-    text.trim_matches(is_py_space)
+    let mut words = PyWords { text, at: 0 };
+    let Some((start, mut end)) = words.next_span() else {
+        return "";
+    };
+    while let Some((_, e)) = words.next_span() {
+        end = e;
+    }
+    text.get(start..end).unwrap_or("")
 }
 
 /// The words of `text`, as `str.split()` with no separator gives them.
-pub(crate) fn py_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(is_py_space).filter(|w| !w.is_empty())
+pub(crate) fn py_words(text: &str) -> PyWords<'_> {
+    PyWords { text, at: 0 }
+}
+
+/// The iterator [`py_words`] returns. A scan by hand rather than
+/// `str::split(is_py_space)`, whose generic searcher costs a device about
+/// 400 bytes of flash more.
+pub(crate) struct PyWords<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl PyWords<'_> {
+    /// The byte range of the next word.
+    fn next_span(&mut self) -> Option<(usize, usize)> {
+        let rest = self.text.get(self.at..)?;
+        let start = self.at + first_where(rest, false)?;
+        let word = self.text.get(start..)?;
+        let end = start + first_where(word, true).unwrap_or(word.len());
+        self.at = end;
+        Some((start, end))
+    }
+}
+
+impl<'a> Iterator for PyWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let (start, end) = self.next_span()?;
+        self.text.get(start..end)
+    }
+}
+
+/// The offset of the first character of `s` that is (`space`) or is not
+/// (`!space`) whitespace.
+fn first_where(s: &str, space: bool) -> Option<usize> {
+    s.char_indices()
+        .find(|&(_, c)| is_py_space(c) == space)
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]
@@ -58,9 +146,38 @@ mod tests {
             let expected = c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
             assert_eq!(is_py_space(c), expected, "U+{:04X}", u32::from(c));
         }
-        assert_eq!(py_strip("\u{1e} 42\u{a0}\n"), "42");
-        let words: heapless::Vec<&str, 4> = py_words(" a\u{2003}b \t\u{1f}c ").collect();
-        assert_eq!(words, ["a", "b", "c"]);
+        let cases = [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\u{1e} 42\u{a0}\n",
+            " a\u{2003}b \t\u{1f}c ",
+            "é ü",
+            "  x  y",
+            "\u{3000}",
+            "a\u{85}\u{85}b\u{200b}c ",
+        ];
+        for text in cases {
+            let strip = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
+            assert_eq!(py_strip(text), text.trim_matches(strip), "{text:?}");
+            let split = text.split(strip).filter(|w| !w.is_empty());
+            assert!(py_words(text).eq(split), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_str_methods() {
+        for s in [
+            "", "#", "##", "a#b", "a#b#c", "abc", "#abc", "abc#", "é#ü", "ü#", "a::b", "[::1]:80",
+        ] {
+            for sep in [b'#', b':', b'@', b'['] {
+                let c = char::from(sep);
+                assert_eq!(find_ascii(s, sep), s.find(c), "{s:?} {sep}");
+                assert_eq!(split_once_ascii(s, sep), s.split_once(c), "{s:?} {sep}");
+                assert!(split_ascii(s, sep).eq(s.split(c)), "{s:?} {sep}");
+            }
+        }
     }
 
     #[test]

@@ -189,9 +189,8 @@ pub(crate) struct UrlParts<'u> {
 }
 
 pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, EndpointError> {
-    // The scheme ends at the first ':' (it holds none); a search by char
-    // links no substring searcher into a device's firmware.
-    let (scheme, rest) = url.split_once(':').ok_or(EndpointError::BadUrl)?;
+    // The scheme ends at the first ':' (it holds none).
+    let (scheme, rest) = crate::text::split_once_ascii(url, b':').ok_or(EndpointError::BadUrl)?;
     let rest = rest.strip_prefix("//").ok_or(EndpointError::BadUrl)?;
     let scheme = if scheme.eq_ignore_ascii_case("https") {
         "https"
@@ -202,8 +201,7 @@ pub(crate) fn split_url(url: &str) -> Result<UrlParts<'_>, EndpointError> {
     };
     // `split_at_checked`, not `split_at`: no panic path (and its formatting
     // code) is linked into a device's firmware for a split that cannot fail.
-    let (authority, path) = rest
-        .find('/')
+    let (authority, path) = crate::text::find_ascii(rest, b'/')
         .and_then(|i| rest.split_at_checked(i))
         .unwrap_or((rest, ""));
     let (host, port) = match crate::text::rsplit_once_ascii(authority, b':') {

@@ -1042,10 +1042,8 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
                 .set("Content-Encoding", &encoding)
                 .map_err(CallError::Headers)?;
         }
-        let (path, query) = request
-            .target
-            .split_once('?')
-            .unwrap_or((request.target, ""));
+        let (path, query) =
+            crate::text::split_once_ascii(request.target, b'?').unwrap_or((request.target, ""));
         let time = self.skew.now(self.clock.now(), self.clock.now_ms());
         let mut staged = HeaderBlock::new(sig_space);
         let chunk_signer;
@@ -1495,7 +1493,7 @@ fn join_url(
     let mut path = serialized.path();
     if is_s3(service) && op.request_uri.starts_with("/{Bucket}") {
         let rest = path.strip_prefix('/').unwrap_or(path);
-        path = rest.find('/').map_or("", |i| rest.get(i..).unwrap_or(""));
+        path = crate::text::find_ascii(rest, b'/').map_or("", |i| rest.get(i..).unwrap_or(""));
     }
     let base = endpoint.path;
     if path.is_empty() || path == "/" {

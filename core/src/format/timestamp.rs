@@ -168,16 +168,16 @@ const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 /// `Z`, `+0000`).
 pub fn parse_rfc822(text: &str) -> Result<Timestamp, TimestampError> {
     let text = text.trim_ascii();
-    // A char search and the space after it: `split_once(", ")` would link
+    // A byte search and the space after it: `split_once(", ")` would link
     // core's substring searcher for this one use.
-    let rest = match text.split_once(',') {
+    let rest = match crate::text::split_once_ascii(text, b',') {
         Some((day, rest)) if WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(day)) => {
             rest.strip_prefix(' ').ok_or(TimestampError::BadFormat)?
         }
         Some(_) => return Err(TimestampError::BadFormat),
         None => text,
     };
-    let mut parts = rest.split(' ').filter(|p| !p.is_empty());
+    let mut parts = crate::text::split_ascii(rest, b' ').filter(|p| !p.is_empty());
     let mut next = || parts.next().ok_or(TimestampError::BadFormat);
     let (day, month, year, clock, zone) = (next()?, next()?, next()?, next()?, next()?);
     if parts.next().is_some() {
@@ -229,7 +229,7 @@ pub fn parse_epoch_text(text: &str) -> Result<Timestamp, TimestampError> {
         let x: f64 = t.parse().map_err(|_| TimestampError::BadFormat)?;
         return from_epoch_f64(x);
     }
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let (int, frac) = crate::text::split_once_ascii(body, b'.').unwrap_or((body, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if int.is_empty()
         || !all_digits(int)

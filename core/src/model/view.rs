@@ -261,7 +261,7 @@ const XML_ENTITIES: [(&str, char); 5] = [
 
 /// `s` starts with `&`; returns the character and the bytes consumed.
 fn xml_entity(s: &str) -> Result<(char, usize), DecodeError> {
-    let end = s.find(';').ok_or(DecodeError::BadEscape)?;
+    let end = crate::text::find_ascii(s, b';').ok_or(DecodeError::BadEscape)?;
     let name = s.get(1..end).ok_or(DecodeError::BadEscape)?;
     let c = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
         char::from_u32(hex_value(hex, 16)?)

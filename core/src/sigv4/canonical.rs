@@ -377,7 +377,7 @@ fn segment_kept(path: &str, index: usize, segment: &str) -> bool {
         return false;
     }
     let mut depth = 0usize;
-    for later in path.split('/').skip(index + 1) {
+    for later in crate::text::split_ascii(path, b'/').skip(index + 1) {
         match later {
             "" | "." => {}
             ".." if depth == 0 => return false,
@@ -779,7 +779,7 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
             sink.put_byte(b'/')?;
         }
         let mut any = false;
-        for (i, seg) in path.split('/').enumerate() {
+        for (i, seg) in crate::text::split_ascii(path, b'/').enumerate() {
             if segment_kept(path, i, seg) {
                 if any {
                     sink.put_byte(b'/')?;
@@ -823,14 +823,17 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
         ];
         let query_mode = self.query_mode();
         let items = || {
-            let caller = raw.split('&').filter(move |_| !raw.is_empty()).map(|pair| {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                QueryItem {
-                    key,
-                    value,
-                    encode_value: false,
-                }
-            });
+            let caller = crate::text::split_ascii(raw, b'&')
+                .filter(move |_| !raw.is_empty())
+                .map(|pair| {
+                    let (key, value) =
+                        crate::text::split_once_ascii(pair, b'=').unwrap_or((pair, ""));
+                    QueryItem {
+                        key,
+                        value,
+                        encode_value: false,
+                    }
+                });
             let added = auth
                 .iter()
                 .filter(move |_| query_mode)
@@ -945,7 +948,7 @@ mod tests {
 
     fn kept(path: &str) -> heapless::Vec<&str, 16> {
         let mut v = heapless::Vec::new();
-        for (i, s) in path.split('/').enumerate() {
+        for (i, s) in crate::text::split_ascii(path, b'/').enumerate() {
             if segment_kept(path, i, s) {
                 let _ = v.push(s);
             }

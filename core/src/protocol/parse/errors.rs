@@ -137,7 +137,7 @@ static UPPER_CODE: Member = key("Code");
 
 /// botocore's code cleanup: cut at the first `:`, keep what follows the last `#`.
 pub fn sanitize_code(code: &str) -> &str {
-    let code = code.split_once(':').map_or(code, |(head, _)| head);
+    let code = crate::text::split_once_ascii(code, b':').map_or(code, |(head, _)| head);
     crate::text::rsplit_once_ascii(code, b'#').map_or(code, |(_, tail)| tail)
 }
 
@@ -218,7 +218,7 @@ pub(super) fn parse_error<'a>(
     if let Some((qcode, fault)) = p
         .header("x-amzn-query-error")
         .filter(|_| query_compatible)
-        .and_then(|h| h.split_once(';'))
+        .and_then(|h| crate::text::split_once_ascii(h, b';'))
         .filter(|(qcode, fault)| !qcode.is_empty() && !fault.contains(';'))
     {
         query = Some(QueryError {

@@ -24,7 +24,7 @@ pub(crate) fn next_list_item<'a>(value: &'a str, cursor: &mut usize) -> Option<&
         return None;
     }
     let rest = value.get(*cursor..)?;
-    let (item, used) = match rest.find(',') {
+    let (item, used) = match crate::text::find_ascii(rest, b',') {
         Some(i) => (rest.get(..i)?, i + 1),
         None => (rest, rest.len() + 1),
     };

@@ -292,12 +292,12 @@ impl<'b> SerializedRequest<'b> {
     /// The path part of [`target`](Self::target).
     pub fn path(&self) -> &'b str {
         let t = self.target();
-        t.split_once('?').map_or(t, |(p, _)| p)
+        crate::text::split_once_ascii(t, b'?').map_or(t, |(p, _)| p)
     }
 
     /// The query part of [`target`](Self::target), without `?` (empty if none).
     pub fn query(&self) -> &'b str {
-        self.target().split_once('?').map_or("", |(_, q)| q)
+        crate::text::split_once_ascii(self.target(), b'?').map_or("", |(_, q)| q)
     }
 
     /// The expanded `endpoint.hostPrefix`, e.g. `foo.data.`.

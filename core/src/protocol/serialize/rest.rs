@@ -10,6 +10,7 @@ use crate::format::timestamp::Precision;
 use crate::model::{
     Location, Member, MemberFlags, Protocol, Shape, ShapeKind, StructValue, TimestampFormat, Value,
 };
+use crate::text::{find_ascii, split_ascii};
 
 use super::out::{Out, PercentEncode, Span, ts_format, write_scalar_text};
 use super::{BodyRef, Ctx, Fault, Parts, json, top_member, wire_name, xml};
@@ -61,10 +62,10 @@ fn render_uri(
     out: &mut Out<'_>,
 ) -> Result<(), Fault> {
     let mut rest = cx.op.request_uri;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = find_ascii(rest, b'{') {
         out.write_str(rest.get(..open).unwrap_or(""))?;
         let after = rest.get(open + 1..).unwrap_or("");
-        let close = after.find('}').ok_or(Fault::BadModel)?;
+        let close = find_ascii(after, b'}').ok_or(Fault::BadModel)?;
         let label = after.get(..close).unwrap_or("");
         rest = after.get(close + 1..).unwrap_or("");
         let (name, greedy) = match label.strip_suffix('+') {
@@ -238,7 +239,7 @@ fn header_value(
                 match e {
                     Value::Str(s) if s.contains('"') || s.contains(',') => {
                         out.write_str("\"")?;
-                        let mut parts = s.split('"');
+                        let mut parts = split_ascii(s, b'"');
                         if let Some(p) = parts.next() {
                             out.write_str(p)?;
                         }
@@ -443,10 +444,10 @@ pub(super) fn host_prefix(
     let shape = cx.model.input_of(cx.op);
     let p0 = out.pos();
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = find_ascii(rest, b'{') {
         out.write_str(rest.get(..open).unwrap_or(""))?;
         let after = rest.get(open + 1..).unwrap_or("");
-        let close = after.find('}').ok_or(Fault::BadModel)?;
+        let close = find_ascii(after, b'}').ok_or(Fault::BadModel)?;
         let name = after.get(..close).unwrap_or("");
         rest = after.get(close + 1..).unwrap_or("");
         let (i, m) = shape.and_then(|s| s.member(name)).ok_or(Fault::BadModel)?;
