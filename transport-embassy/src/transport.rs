@@ -507,10 +507,10 @@ pub(crate) fn ip_literal(host: &str) -> Option<Result<IpAddress, TransportError>
 /// its IPv4 and IPv6 readers (about 1.9 KB) into a device's firmware.
 fn ipv4_literal(host: &str) -> Option<core::net::Ipv4Addr> {
     let mut octets = [0u8; 4];
-    let mut parts = host.split('.');
+    // Split as bytes: `str::split(char)` would link core's char searcher.
+    let mut parts = host.as_bytes().split(|&b| b == b'.');
     for octet in &mut octets {
-        let part = parts.next()?;
-        let digits = part.as_bytes();
+        let digits = parts.next()?;
         if digits.is_empty()
             || digits.len() > 3
             || (digits.len() > 1 && digits.first() == Some(&b'0'))
