@@ -11,6 +11,16 @@
 //! plus the four ASCII information separators U+001C..U+001F. Written as one
 //! match, it also keeps core's Unicode whitespace table out of the build.
 
+/// The longest prefix of `s` that is at most `max` bytes long and ends on a
+/// character boundary.
+pub(crate) fn prefix_within(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
 /// `s.find(sep)` for an ASCII `sep`: the byte offset of its first occurrence.
 pub(crate) fn find_ascii(s: &str, sep: u8) -> Option<usize> {
     debug_assert!(sep.is_ascii());
@@ -177,6 +187,28 @@ mod tests {
                 assert_eq!(split_once_ascii(s, sep), s.split_once(c), "{s:?} {sep}");
                 assert!(split_ascii(s, sep).eq(s.split(c)), "{s:?} {sep}");
             }
+        }
+    }
+
+    #[test]
+    fn prefixes_end_on_character_boundaries() {
+        let s = "aé€😀";
+        let cut: [&str; 12] = [
+            "",
+            "a",
+            "a",
+            "aé",
+            "aé",
+            "aé",
+            "aé€",
+            "aé€",
+            "aé€",
+            "aé€",
+            "aé€😀",
+            "aé€😀",
+        ];
+        for (max, want) in cut.iter().enumerate() {
+            assert_eq!(prefix_within(s, max), *want, "{max}");
         }
     }
 

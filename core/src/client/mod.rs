@@ -95,11 +95,8 @@ use crate::retry::LegacyRules;
 /// `s` in a fixed-capacity string, cut at the last whole character that fits.
 pub(crate) fn bounded<const N: usize>(s: &str) -> heapless::String<N> {
     let mut out = heapless::String::new();
-    for c in s.chars() {
-        if out.push(c).is_err() {
-            break;
-        }
-    }
+    // Always fits: the prefix is at most N bytes.
+    let _ = out.push_str(crate::text::prefix_within(s, N));
     out
 }
 

@@ -1199,15 +1199,11 @@ impl Refused {
     /// Copies `message` to the start of `url` (cut at a character boundary
     /// when `url` is shorter).
     fn rule(message: &str, url: &mut [u8]) -> Self {
-        let mut len = message.len().min(url.len());
-        while !message.is_char_boundary(len) {
-            len -= 1;
+        let kept = crate::text::prefix_within(message, url.len());
+        if let Some(dst) = url.get_mut(..kept.len()) {
+            dst.copy_from_slice(kept.as_bytes());
         }
-        let (dst, src) = (url.get_mut(..len), message.as_bytes().get(..len));
-        if let (Some(dst), Some(src)) = (dst, src) {
-            dst.copy_from_slice(src);
-        }
-        Refused::Rule { len }
+        Refused::Rule { len: kept.len() }
     }
 
     /// The call's error; a rule's message is read from `url`.
