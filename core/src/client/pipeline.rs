@@ -1116,15 +1116,7 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
             body: if streamed { &[] } else { request.body },
             timeouts: self.config.timeouts,
         };
-        let sent = match (stream.get(), chunks) {
-            (Some(s), Some(signer)) => {
-                let signer = S::into_chunk_signer(signer);
-                let mut body = AwsChunkedBody::new(s.body, signer, s.chunk);
-                self.transport.send_body(&http, &mut body, resp_buf).await
-            }
-            _ => self.transport.send(&http, resp_buf).await,
-        };
-        match sent {
+        match stream.send(&self.transport, &http, chunks, resp_buf).await {
             Ok(raw) => Attempt::Response(raw),
             Err(e) => Attempt::Failed(e),
         }
@@ -1305,8 +1297,18 @@ trait StreamSlot {
         seed: &sigv4::SigningOutput<'_>,
         keys: &mut SigningKeyCache,
     ) -> Option<Self::Signer>;
-    /// The signer as the `aws-chunked` body takes it.
-    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner;
+    /// Sends `http` through `transport`, with the payload streamed as
+    /// signed `aws-chunked` when there is one and a signer (`chunks`). A
+    /// method of the slot, so that a call without a stream has no
+    /// `send_body` in its future: an await in a state machine is linked
+    /// even where it is never reached.
+    async fn send<T: Transport>(
+        &mut self,
+        transport: &T,
+        http: &HttpRequest<'_>,
+        chunks: Option<Self::Signer>,
+        resp_buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError>;
     /// Why the payload cannot be streamed, if it cannot.
     fn refused(&self) -> Option<StreamingError> {
         None
@@ -1326,8 +1328,14 @@ impl StreamSlot for NoStream {
     ) -> Option<Self::Signer> {
         None
     }
-    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner {
-        match signer {}
+    async fn send<T: Transport>(
+        &mut self,
+        transport: &T,
+        http: &HttpRequest<'_>,
+        _: Option<Self::Signer>,
+        resp_buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        transport.send(http, resp_buf).await
     }
     #[inline(always)]
     fn get(&mut self) -> Option<Streaming<'_>> {
@@ -1350,8 +1358,20 @@ impl StreamSlot for Result<Streaming<'_>, StreamingError> {
     ) -> Option<Self::Signer> {
         Some(ChunkSigner::from_params(params, seed, keys))
     }
-    fn into_chunk_signer(signer: Self::Signer) -> ChunkSigner {
-        signer
+    async fn send<T: Transport>(
+        &mut self,
+        transport: &T,
+        http: &HttpRequest<'_>,
+        chunks: Option<Self::Signer>,
+        resp_buf: &mut [u8],
+    ) -> Result<RawResponse, TransportError> {
+        match (self.get(), chunks) {
+            (Some(s), Some(signer)) => {
+                let mut body = AwsChunkedBody::new(s.body, signer, s.chunk);
+                transport.send_body(http, &mut body, resp_buf).await
+            }
+            _ => transport.send(http, resp_buf).await,
+        }
     }
     fn get(&mut self) -> Option<Streaming<'_>> {
         let s = self.as_mut().ok()?;
