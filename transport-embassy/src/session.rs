@@ -22,7 +22,7 @@ use stratus_core::http::BodySource;
 use crate::fmt::debug;
 use crate::tls::TlsSettings;
 use crate::transport::{
-    Body, Route, TlsConn, abort, attempt, connect, handshake, head_into, limit,
+    Body, Route, SourceBody, TlsConn, abort, attempt, connect, handshake, head_into, limit,
 };
 use crate::{Resources, Stats};
 
@@ -225,6 +225,7 @@ impl Transport for TlsSession<'_> {
         body: &mut dyn BodySource,
         buf: &mut [u8],
     ) -> Result<RawResponse, TransportError> {
-        self.exchange(request, Body::Source(body), buf).await
+        self.exchange(request, Body::Source(&mut SourceBody::new(body)), buf)
+            .await
     }
 }
