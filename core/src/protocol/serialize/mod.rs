@@ -107,6 +107,8 @@ pub(crate) enum Fault {
 }
 
 impl From<WriteError> for Fault {
+    // Out of line: inlined, every `?` on a write grew a jump table.
+    #[inline(never)]
     fn from(e: WriteError) -> Self {
         match e {
             WriteError::Full => Fault::BufferFull,
