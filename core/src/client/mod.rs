@@ -77,7 +77,7 @@ pub use events::{Event, EventKind, EventName, Handler, Order, Registry, StaticHa
 pub use headers::{HeaderBlock, HeaderIter, HeaderList, HeadersFull};
 #[cfg(feature = "alloc")]
 pub use heap::HeapBuffers;
-pub use output::{CallError, CallOutput, EditError, TextRef};
+pub use output::{CallError, CallErrorKind, CallOutput, EditError, TextRef};
 pub use params::{ParamError, Params};
 pub use pipeline::{CLIENT_HANDLERS, Client, PresignOptions, PresignedPost, StreamingError};
 pub use presign_query::PresignError;

@@ -421,6 +421,62 @@ pub enum CallError<'w> {
     Service(CallOutput<'w>),
 }
 
+/// What kind of failure a [`CallError`] is, without its details: for logs
+/// and counters on a device, where formatting every detail of every error
+/// costs flash. The variants are [`CallError`]'s.
+///
+/// ```
+/// use stratus_core::client::{CallError, CallErrorKind};
+/// assert_eq!(CallError::NoRegion.kind(), CallErrorKind::NoRegion);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[allow(missing_docs)]
+pub enum CallErrorKind {
+    UnknownOperation,
+    NoRegion,
+    Serialize,
+    Endpoint,
+    EndpointRule,
+    Credentials,
+    Signing,
+    Headers,
+    WorkspaceTooSmall,
+    Handlers,
+    Handler,
+    Transport,
+    Parse,
+    Streaming,
+    Disabled,
+    Presign,
+    Service,
+}
+
+impl CallError<'_> {
+    /// The kind of failure, without its details.
+    pub fn kind(&self) -> CallErrorKind {
+        match self {
+            CallError::UnknownOperation => CallErrorKind::UnknownOperation,
+            CallError::NoRegion => CallErrorKind::NoRegion,
+            CallError::Serialize(_) => CallErrorKind::Serialize,
+            CallError::Endpoint(_) => CallErrorKind::Endpoint,
+            CallError::EndpointRule(_) => CallErrorKind::EndpointRule,
+            CallError::Credentials(_) => CallErrorKind::Credentials,
+            CallError::Signing(_) => CallErrorKind::Signing,
+            CallError::Headers(_) => CallErrorKind::Headers,
+            CallError::WorkspaceTooSmall { .. } => CallErrorKind::WorkspaceTooSmall,
+            CallError::Handlers(_) => CallErrorKind::Handlers,
+            CallError::Handler { .. } => CallErrorKind::Handler,
+            CallError::Transport { .. } => CallErrorKind::Transport,
+            CallError::Parse(_) => CallErrorKind::Parse,
+            CallError::Streaming(_) => CallErrorKind::Streaming,
+            CallError::Disabled(_) => CallErrorKind::Disabled,
+            CallError::Presign(_) => CallErrorKind::Presign,
+            CallError::Service(_) => CallErrorKind::Service,
+        }
+    }
+}
+
 impl fmt::Display for CallError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
