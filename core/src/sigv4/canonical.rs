@@ -607,30 +607,33 @@ impl<'a, const QUERY: bool> CanonicalRequest<'a, QUERY> {
             }
         };
         let n = entries.len();
-        let keys = &mut keys[..];
+        // Both hold `n` (one key per entry): with the lengths known equal,
+        // the sort's indexing needs no bounds checks.
+        let (Some(keys), Some(list)) = (keys.get_mut(..n), entries.get_mut(..n)) else {
+            return Err(too_many);
+        };
         for i in 1..n {
             let mut j = i;
             while j > 0 {
                 let ord = keys[j - 1]
                     .cmp(&keys[j])
-                    .then_with(|| cmp(entries[j - 1], entries[j]));
+                    .then_with(|| cmp(list[j - 1], list[j]));
                 if ord != Ordering::Greater {
                     break;
                 }
                 keys.swap(j - 1, j);
-                entries.swap(j - 1, j);
+                list.swap(j - 1, j);
                 j -= 1;
             }
         }
         let mut group_starts = 0u64;
         let mut signed_len = 0usize;
         for k in 0..n {
-            let starts = k == 0
-                || keys[k - 1] != keys[k]
-                || cmp(entries[k - 1], entries[k]) != Ordering::Equal;
+            let starts =
+                k == 0 || keys[k - 1] != keys[k] || cmp(list[k - 1], list[k]) != Ordering::Equal;
             if starts {
                 group_starts |= 1 << k;
-                signed_len += usize::from(k > 0) + name(entries[k]).len();
+                signed_len += usize::from(k > 0) + name(list[k]).len();
             }
         }
         if signed_len > SIGNED_HEADERS_CAPACITY {
