@@ -1,5 +1,6 @@
-//! Text helpers: splits of `str`s at an ASCII separator by a byte search,
-//! and whitespace as Python's `str` methods see it.
+//! Text and byte helpers: splits of `str`s at an ASCII separator by a byte
+//! search, whitespace as Python's `str` methods see it, and a short-copy
+//! routine.
 //!
 //! `str::rsplit_once(char)` instantiates core's generic char searcher (a few
 //! hundred bytes of flash per pattern type on a Cortex-M); the separators
@@ -146,9 +147,52 @@ fn first_where(s: &str, space: bool) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// Copies `src` into `dst` (of the same length; otherwise nothing is copied).
+/// Up to 64 bytes go as two overlapping fixed-size moves instead of a call to
+/// `memcpy`: most pieces of canonical text are that short.
+#[inline]
+pub(crate) fn copy_bytes(dst: &mut [u8], src: &[u8]) {
+    #[inline]
+    fn two<const W: usize>(dst: &mut [u8], src: &[u8]) {
+        let n = src.len();
+        if let (Some(d), Some(s)) = (dst.get_mut(..W), src.get(..W)) {
+            d.copy_from_slice(s);
+        }
+        if let (Some(d), Some(s)) = (dst.get_mut(n - W..), src.get(n - W..))
+            && d.len() == W
+        {
+            d.copy_from_slice(s);
+        }
+    }
+    let n = src.len();
+    if dst.len() != n {
+        return;
+    }
+    match n {
+        0 => {}
+        1..=3 => dst.iter_mut().zip(src).for_each(|(d, s)| *d = *s),
+        4..=7 => two::<4>(dst, src),
+        8..=15 => two::<8>(dst, src),
+        16..=31 => two::<16>(dst, src),
+        32..=64 => two::<32>(dst, src),
+        _ => dst.copy_from_slice(src),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_bytes_every_length() {
+        let src: [u8; 80] = core::array::from_fn(|i| i as u8 + 1);
+        for n in 0..=80 {
+            let mut dst = [0u8; 80];
+            copy_bytes(&mut dst[..n], &src[..n]);
+            assert_eq!(&dst[..n], &src[..n]);
+            assert!(dst[n..].iter().all(|&b| b == 0));
+        }
+    }
 
     #[test]
     fn pythons_whitespace_is_unicodes_plus_the_ascii_separators() {

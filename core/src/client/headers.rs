@@ -65,21 +65,22 @@ impl<'b> HeaderBlock<'b> {
 
     /// Adds `name: value` after the others (repeats allowed).
     pub fn append(&mut self, name: &str, value: &str) -> Result<(), HeadersFull> {
-        let nl = u16::try_from(name.len()).map_err(|_| HeadersFull)?;
-        let vl = u16::try_from(value.len()).map_err(|_| HeadersFull)?;
-        let end = self.len + 4 + name.len() + value.len();
-        let slot = self.buf.get_mut(self.len..end).ok_or(HeadersFull)?;
-        let (head, rest) = slot.split_at_mut(4);
-        let (n, v) = rest.split_at_mut(name.len());
-        head.copy_from_slice(&[
-            nl.to_le_bytes()[0],
-            nl.to_le_bytes()[1],
-            vl.to_le_bytes()[0],
-            vl.to_le_bytes()[1],
-        ]);
-        n.copy_from_slice(name.as_bytes());
-        v.copy_from_slice(value.as_bytes());
-        self.len = end;
+        let [n0, n1] = u16::try_from(name.len())
+            .map_err(|_| HeadersFull)?
+            .to_le_bytes();
+        let [v0, v1] = u16::try_from(value.len())
+            .map_err(|_| HeadersFull)?
+            .to_le_bytes();
+        // Piece by piece into the free space; the block ends where it did
+        // until all of the entry fits.
+        let mut at = self.len;
+        for piece in [&[n0, n1, v0, v1][..], name.as_bytes(), value.as_bytes()] {
+            let end = at + piece.len();
+            let dst = self.buf.get_mut(at..end).ok_or(HeadersFull)?;
+            crate::text::copy_bytes(dst, piece);
+            at = end;
+        }
+        self.len = at;
         Ok(())
     }
 
@@ -322,7 +323,10 @@ impl<'a> Iterator for HeaderIter<'a> {
 fn http_line(line: &[u8]) -> (&str, &str) {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let (name, value) = match line.iter().position(|&b| b == b':') {
-        Some(i) => (&line[..i], &line[i + 1..]),
+        Some(i) => (
+            line.get(..i).unwrap_or(&[]),
+            line.get(i + 1..).unwrap_or(&[]),
+        ),
         None => (line, &[][..]),
     };
     (trimmed_text(name), trimmed_text(value))

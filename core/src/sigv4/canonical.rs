@@ -12,7 +12,7 @@ use core::cmp::Ordering;
 
 use sha2::{Digest, Sha256};
 
-use super::encode::{EncodedBytes, copy_bytes, hex32, put_percent_encoded};
+use super::encode::{EncodedBytes, hex32, put_percent_encoded};
 use super::hash::Sha256Stream;
 use super::names::{Added, Entry, Scope, SignedNames, amz_date_bytes, name_of, put_name};
 use super::request::{STREAMING_PAYLOAD, UNSIGNED_PAYLOAD};
@@ -21,6 +21,7 @@ use super::{
     SignableRequest, SignatureLocation, SigningError, SigningParams, SigningSettings, Sink,
     SliceWriter,
 };
+use crate::text::copy_bytes;
 use crate::time::{AmzDate, UnixTime};
 
 /// What the signer does with a header, by its name.

@@ -99,7 +99,7 @@ impl Sink for SliceWriter<'_> {
             .and_then(|rest| rest.get_mut(..bytes.len()))
         {
             Some(dst) => {
-                copy_bytes(dst, bytes);
+                crate::text::copy_bytes(dst, bytes);
                 self.len += bytes.len();
                 Ok(())
             }
@@ -141,38 +141,6 @@ pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
         pair.copy_from_slice(&[h, l]);
     }
     out
-}
-
-/// Copies `src` into `dst` (of the same length; otherwise nothing is copied).
-/// Up to 64 bytes go as two overlapping fixed-size moves instead of a call to
-/// `memcpy`: most pieces of canonical text are that short.
-#[inline]
-pub(crate) fn copy_bytes(dst: &mut [u8], src: &[u8]) {
-    #[inline]
-    fn two<const W: usize>(dst: &mut [u8], src: &[u8]) {
-        let n = src.len();
-        if let (Some(d), Some(s)) = (dst.get_mut(..W), src.get(..W)) {
-            d.copy_from_slice(s);
-        }
-        if let (Some(d), Some(s)) = (dst.get_mut(n - W..), src.get(n - W..))
-            && d.len() == W
-        {
-            d.copy_from_slice(s);
-        }
-    }
-    let n = src.len();
-    if dst.len() != n {
-        return;
-    }
-    match n {
-        0 => {}
-        1..=3 => dst.iter_mut().zip(src).for_each(|(d, s)| *d = *s),
-        4..=7 => two::<4>(dst, src),
-        8..=15 => two::<8>(dst, src),
-        16..=31 => two::<16>(dst, src),
-        32..=64 => two::<32>(dst, src),
-        _ => dst.copy_from_slice(src),
-    }
 }
 
 /// Lowercase hex of `n` without leading zeros (`0` for zero), as aws-chunked
@@ -366,17 +334,6 @@ mod tests {
         for (n, s) in [(0usize, "0"), (0x400, "400"), (0x10000, "10000"), (15, "f")] {
             let (b, used) = hex_usize(n);
             assert_eq!(&b[..used], s.as_bytes());
-        }
-    }
-
-    #[test]
-    fn copy_bytes_every_length() {
-        let src: [u8; 80] = core::array::from_fn(|i| i as u8 + 1);
-        for n in 0..=80 {
-            let mut dst = [0u8; 80];
-            copy_bytes(&mut dst[..n], &src[..n]);
-            assert_eq!(&dst[..n], &src[..n]);
-            assert!(dst[n..].iter().all(|&b| b == 0));
         }
     }
 

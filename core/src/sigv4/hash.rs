@@ -11,8 +11,8 @@ use sha2::compress256;
 use sha2::digest::generic_array::GenericArray;
 use sha2::digest::typenum::U64;
 
-use super::encode::copy_bytes;
 use super::{SigningError, Sink};
+use crate::text::copy_bytes;
 
 /// SHA-256's initial chaining state (FIPS 180-4, 5.3.3).
 const IV: [u32; 8] = [
@@ -71,20 +71,22 @@ impl Sha256Stream {
     /// `update` when `bytes` fills the block at least once.
     #[inline(never)]
     fn update_across(&mut self, bytes: &[u8]) {
-        let (head, rest) = bytes.split_at(bytes.len().min(BLOCK - self.used));
+        // Checked splits (both always succeed): no panic path is linked.
+        let fill = bytes.len().min(BLOCK.saturating_sub(self.used));
+        let (head, rest) = bytes.split_at_checked(fill).unwrap_or((bytes, &[]));
         if let Some(dst) = self.block.get_mut(self.used..) {
             copy_bytes(dst, head);
         }
         self.compress_block();
-        let whole = rest.len() - rest.len() % BLOCK;
-        let (full, tail) = rest.split_at(whole);
-        for chunk in full.chunks_exact(BLOCK) {
+        let mut chunks = rest.chunks_exact(BLOCK);
+        for chunk in &mut chunks {
             compress256(
                 &mut self.state,
                 core::slice::from_ref(GenericArray::from_slice(chunk)),
             );
             self.blocks += 1;
         }
+        let tail = chunks.remainder();
         if let Some(dst) = self.block.get_mut(..tail.len()) {
             copy_bytes(dst, tail);
         }
@@ -166,12 +168,14 @@ impl HmacKey {
         if total > BLOCK {
             let mut h = Sha256Stream::new();
             parts.iter().for_each(|p| h.update(p));
-            key[..32].copy_from_slice(&h.finish());
+            if let Some(first) = key.first_chunk_mut::<32>() {
+                *first = h.finish();
+            }
         } else {
             let mut at = 0;
             for p in parts {
                 if let Some(dst) = key.get_mut(at..at + p.len()) {
-                    dst.copy_from_slice(p);
+                    copy_bytes(dst, p);
                 }
                 at += p.len();
             }
@@ -201,15 +205,17 @@ impl HmacKey {
         // The outer message is always the pad block then the 32-byte inner
         // digest: one block of fixed layout, padding and length included.
         const OUTER_BITS: u64 = (BLOCK as u64 + 32) * 8;
-        let mut block = GenericArray::<u8, U64>::default();
-        let (digest, tail) = block.split_at_mut(32);
-        digest.copy_from_slice(&inner.finish());
-        if let Some(first) = tail.first_mut() {
-            *first = 0x80;
+        let mut bytes = [0u8; BLOCK];
+        if let Some((digest, tail)) = bytes.split_first_chunk_mut::<32>() {
+            *digest = inner.finish();
+            if let Some((first, rest)) = tail.split_first_mut() {
+                *first = 0x80;
+                if let Some(len) = rest.last_chunk_mut::<8>() {
+                    *len = OUTER_BITS.to_be_bytes();
+                }
+            }
         }
-        if let Some(len) = tail.get_mut(24..) {
-            len.copy_from_slice(&OUTER_BITS.to_be_bytes());
-        }
+        let block = GenericArray::<u8, U64>::from(bytes);
         let mut state = self.outer;
         compress256(&mut state, core::slice::from_ref(&block));
         words_to_bytes(&state)

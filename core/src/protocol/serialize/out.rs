@@ -97,7 +97,7 @@ impl Sink for Out<'_> {
     fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
         let end = self.len.checked_add(bytes.len()).ok_or(WriteError::Full)?;
         let slot = self.buf.get_mut(self.len..end).ok_or(WriteError::Full)?;
-        slot.copy_from_slice(bytes);
+        crate::text::copy_bytes(slot, bytes);
         self.len = end;
         Ok(())
     }
