@@ -110,7 +110,8 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
     cmd.current_dir(firmware)
         .env("CARGO_TARGET_DIR", target_dir)
         .args(["build", "--release", "--target", TARGET])
-        .args(variant.flags());
+        .args(variant.flags())
+        .args(["--config", &remap_flags(firmware)?]);
     if variant != Variant::Baseline {
         // Placeholder keys, so the calls are compiled as they would be with
         // real ones (without keys the firmware only reports that it has
@@ -123,7 +124,9 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
             .env_remove("STRATUS_AWS_SESSION_TOKEN");
     }
     let flags: String = variant.flags().iter().map(|f| format!(" {f}")).collect();
-    println!("$ (cd transport-embassy/firmware && cargo build --release --target {TARGET}{flags})");
+    println!(
+        "$ (cd transport-embassy/firmware && cargo build --release --target {TARGET}{flags} --config <path remaps>)"
+    );
     let status = cmd
         .status()
         .map_err(|e| format!("cannot start cargo: {e}"))?;
@@ -134,6 +137,36 @@ fn build(firmware: &Path, target_dir: &Path, variant: Variant) -> Result<PathBuf
     let copy = dir.join(variant.elf());
     fs::copy(dir.join(BIN), &copy).map_err(|e| format!("copying {BIN}: {e}"))?;
     Ok(copy)
+}
+
+/// The `--config` that adds path remaps to the firmware's rustflags: the
+/// checkout's folder becomes `stratus` and cargo's home `cargo` in the panic
+/// locations the firmware holds, so the sizes do not depend on where the
+/// checkout and the registry are (every source path's length was in them).
+/// Arrays given with `--config` are joined to the firmware's own
+/// `rustflags` (its `target-cpu`).
+fn remap_flags(firmware: &Path) -> Result<String, String> {
+    let repo = firmware
+        .join("../..")
+        .canonicalize()
+        .map_err(|e| format!("the checkout's folder: {e}"))?;
+    let cargo_home = match env::var_os("CARGO_HOME") {
+        Some(home) => PathBuf::from(home),
+        None => PathBuf::from(env::var_os("HOME").ok_or("neither CARGO_HOME nor HOME is set")?)
+            .join(".cargo"),
+    };
+    let flag = |from: &Path, to: &str| {
+        let from = from.to_str().ok_or("a path that is not UTF-8")?;
+        if from.contains(['"', '\\', '=']) {
+            return Err(format!("a path the remap flag cannot carry: {from}"));
+        }
+        Ok(format!("\"--remap-path-prefix={from}={to}\""))
+    };
+    Ok(format!(
+        "target.{TARGET}.rustflags=[{}, {}]",
+        flag(&repo, "stratus")?,
+        flag(&cargo_home, "cargo")?
+    ))
 }
 
 /// `size`'s three figures.
