@@ -62,8 +62,15 @@ impl SeededJitter {
 impl Jitter for SeededJitter {
     fn next_unit(&mut self) -> f64 {
         // The top 53 bits, scaled into [0, 1): every value is exact and below 1.
-        (self.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
+        u53_to_f64(self.next_u64() >> 11) * (1.0 / 9_007_199_254_740_992.0)
     }
+}
+
+/// `n as f64` for `n` below 2^53, from its two 32-bit halves, each converted
+/// exactly by the FPU: a Cortex-M links a 64-bit conversion routine for
+/// `as f64` on a `u64`.
+pub(crate) fn u53_to_f64(n: u64) -> f64 {
+    f64::from((n >> 32) as u32) * 4_294_967_296.0 + f64::from(n as u32)
 }
 
 /// The largest `f64` below 1.
@@ -93,6 +100,18 @@ mod tests {
             prev = x;
         }
         assert!(distinct > 9_990);
+    }
+
+    #[test]
+    fn halves_convert_as_as_does() {
+        let mut j = SeededJitter::new(42);
+        for n in [0, 1, u64::from(u32::MAX), 1 << 32, (1 << 53) - 1] {
+            assert_eq!(u53_to_f64(n), n as f64, "{n}");
+        }
+        for _ in 0..10_000 {
+            let n = j.next_u64() >> 11;
+            assert_eq!(u53_to_f64(n), n as f64, "{n}");
+        }
     }
 
     #[test]

@@ -255,7 +255,24 @@ pub(crate) const DYNAMODB_CRC32: bool = cfg!(feature = "dynamodb-crc32");
 
 /// Milliseconds from botocore's seconds, to the nearest (saturating; NaN is 0).
 pub(crate) fn secs_to_ms(secs: f64) -> u64 {
-    libm::round(secs * 1000.0) as u64
+    saturating_u64(libm::round(secs * 1000.0))
+}
+
+/// `x as u64` for a whole `x` (NaN and negatives 0, too large `u64::MAX`),
+/// through 32-bit halves that the FPU converts: a Cortex-M links a 64-bit
+/// conversion routine for `as u64` on an `f64`.
+fn saturating_u64(x: f64) -> u64 {
+    const TWO_32: f64 = 4_294_967_296.0;
+    if x.is_nan() || x <= 0.0 {
+        return 0;
+    }
+    if x >= TWO_32 * TWO_32 {
+        return u64::MAX;
+    }
+    // Exact: `x` is whole and below 2^64, so both halves are whole and below 2^32.
+    let hi = (x / TWO_32) as u32;
+    let lo = (x - f64::from(hi) * TWO_32) as u32;
+    (u64::from(hi) << 32) | u64::from(lo)
 }
 
 /// Seconds from a millisecond clock reading.

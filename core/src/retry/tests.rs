@@ -551,3 +551,30 @@ fn adaptive_rate_recovers_along_cubic() {
         );
     }
 }
+
+#[test]
+fn whole_seconds_convert_as_as_does() {
+    let two_32 = 4_294_967_296.0;
+    let edges = [
+        0.0,
+        -0.0,
+        -1.0,
+        0.5,
+        1.0,
+        two_32 - 1.0,
+        two_32,
+        two_32 + 1.0,
+        9_007_199_254_740_993.0,
+        18_446_744_073_709_549_568.0,
+        18_446_744_073_709_551_616.0,
+        1e300,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
+    let mut j = super::jitter::SeededJitter::new(7);
+    let random = (0..10_000).map(|_| f64::from_bits(j.next_u64() >> 2));
+    for x in edges.into_iter().chain(random) {
+        assert_eq!(super::saturating_u64(x), x as u64, "{x}");
+    }
+}
