@@ -626,14 +626,21 @@ impl<'a, T: Transport, C: ProvideCredentials, K: Clock + Timer> Client<'a, T, C,
         scratch: &mut [u8],
     ) -> Result<(Target, EndpointHeaders, serialize::SerializedRequest<'b>), Refused> {
         let model = self.entry.model;
-        let mut builtins = self.builtins.clone();
-        self.emit(
-            EventKind::BeforeEndpointResolution,
-            op.name,
-            EventData::BeforeEndpointResolution(&mut builtins),
-        )?;
+        // A copy for the handlers to edit; without handlers, the client's own.
+        let mut edited;
+        let builtins = if features::HANDLERS {
+            edited = self.builtins.clone();
+            self.emit(
+                EventKind::BeforeEndpointResolution,
+                op.name,
+                EventData::BeforeEndpointResolution(&mut edited),
+            )?;
+            &edited
+        } else {
+            &self.builtins
+        };
         let (mut target, endpoint, endpoint_headers) =
-            self.resolve_endpoint(op, &builtins, params, scratch, url)?;
+            self.resolve_endpoint(op, builtins, params, scratch, url)?;
         let mut opts = SerializeOptions::client();
         opts.validate = self.config.parameter_validation;
         opts.tokens = self.tokens;
