@@ -1294,9 +1294,7 @@ trait StreamSlot {
     /// What signs the chunks: a [`ChunkSigner`], or nothing (an empty type,
     /// so `call`'s future keeps no room for one).
     type Signer;
-    /// The payload, reborrowed for one send.
-    fn get(&mut self) -> Option<Streaming<'_>>;
-    /// Its length and chunk size.
+    /// The payload's length and chunk size.
     fn peek(&self) -> Option<StreamShape>;
     /// The chunk signer, seeded by the request's signature.
     fn chunk_signer(
@@ -1345,10 +1343,6 @@ impl StreamSlot for NoStream {
         transport.send(http, resp_buf).await
     }
     #[inline(always)]
-    fn get(&mut self) -> Option<Streaming<'_>> {
-        None
-    }
-    #[inline(always)]
     fn peek(&self) -> Option<StreamShape> {
         None
     }
@@ -1372,21 +1366,13 @@ impl StreamSlot for Result<Streaming<'_>, StreamingError> {
         chunks: Option<Self::Signer>,
         resp_buf: &mut [u8],
     ) -> Result<RawResponse, TransportError> {
-        match (self.get(), chunks) {
+        match (self.as_mut().ok(), chunks) {
             (Some(s), Some(signer)) => {
-                let mut body = AwsChunkedBody::new(s.body, signer, s.chunk);
+                let mut body = AwsChunkedBody::new(&mut *s.body, signer, &mut *s.chunk);
                 transport.send_body(http, &mut body, resp_buf).await
             }
             _ => transport.send(http, resp_buf).await,
         }
-    }
-    fn get(&mut self) -> Option<Streaming<'_>> {
-        let s = self.as_mut().ok()?;
-        Some(Streaming {
-            body: &mut *s.body,
-            chunk: &mut *s.chunk,
-            length: s.length,
-        })
     }
     fn peek(&self) -> Option<StreamShape> {
         let s = self.as_ref().ok()?;
