@@ -18,8 +18,8 @@ use stratus_core::client::{
 };
 use stratus_core::format::SliceSink;
 use stratus_core::http::{
-    BodyEncoder, BodySource, Finished, Limit, ReadError, ResponseReader, Step, write_head,
-    write_streaming_head,
+    BodyEncoder, BodyFraming, BodySource, Finished, HeadError, Limit, ReadError, ResponseReader,
+    Step, write_head, write_streaming_head,
 };
 
 use crate::fmt::{debug, warning};
@@ -175,7 +175,11 @@ pub(crate) enum Body<'b> {
 /// A streamed body's part of an exchange: its head and its pieces.
 pub(crate) trait Streamed {
     /// Writes the head, with the framing the source's length calls for.
-    fn write_head(&self, request: &HttpRequest<'_>, sink: &mut SliceSink<'_>) -> Result<(), ()>;
+    fn write_head(
+        &self,
+        request: &HttpRequest<'_>,
+        sink: &mut SliceSink<'_>,
+    ) -> Result<(), HeadError>;
     /// The next piece of the framed body, built in `buf`; `None` at its end.
     fn next_piece<'b>(&mut self, buf: &'b mut [u8]) -> Result<Option<&'b [u8]>, TransportError>;
 }
@@ -183,19 +187,28 @@ pub(crate) trait Streamed {
 /// A [`BodySource`] and the encoder that frames it.
 pub(crate) struct SourceBody<'s> {
     source: &'s mut dyn BodySource,
+    framing: BodyFraming,
     encoder: BodyEncoder,
 }
 
 impl<'s> SourceBody<'s> {
     pub(crate) fn new(source: &'s mut dyn BodySource) -> Self {
-        let encoder = BodyEncoder::new(BodyEncoder::framing_of(&*source));
-        SourceBody { source, encoder }
+        let framing = BodyEncoder::framing_of(&*source);
+        SourceBody {
+            source,
+            framing,
+            encoder: BodyEncoder::new(framing),
+        }
     }
 }
 
 impl Streamed for SourceBody<'_> {
-    fn write_head(&self, request: &HttpRequest<'_>, sink: &mut SliceSink<'_>) -> Result<(), ()> {
-        write_streaming_head(request, BodyEncoder::framing_of(&*self.source), sink).map_err(|_| ())
+    fn write_head(
+        &self,
+        request: &HttpRequest<'_>,
+        sink: &mut SliceSink<'_>,
+    ) -> Result<(), HeadError> {
+        write_streaming_head(request, self.framing, sink)
     }
 
     fn next_piece<'b>(&mut self, buf: &'b mut [u8]) -> Result<Option<&'b [u8]>, TransportError> {
@@ -625,9 +638,9 @@ pub(crate) fn head_into(
                 body: bytes,
                 ..*request
             };
-            write_head(&sent, &mut sink).map_err(|_| ())
+            write_head(&sent, &mut sink)
         }
-        Body::Source(source) => source.write_head(request, &mut sink).map_err(|_| ()),
+        Body::Source(source) => source.write_head(request, &mut sink),
     };
     written.map_err(|_| TransportError::Unsupported)?;
     Ok(sink.len())
