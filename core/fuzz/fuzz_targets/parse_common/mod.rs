@@ -5,6 +5,7 @@
 //! exception; and a split of the fuzzer's bytes into status, headers and body.
 
 use stratus_core::client::HeaderList;
+use stratus_core::client::test_support::DEMO_METADATA;
 use stratus_core::format::Sink;
 use stratus_core::format::WriteError;
 use stratus_core::model::view::FromNode;
@@ -141,21 +142,15 @@ static OPERATIONS: [Operation; 2] = [
 const fn model(name: &'static str, protocol: Protocol) -> ServiceModel {
     ServiceModel {
         name,
+        // The demo service's metadata, renamed and in `protocol`.
         metadata: ServiceMetadata {
             protocol,
             protocols: &[],
-            api_version: "2020-01-01",
             endpoint_prefix: "fuzz",
             signing_name: "fuzz",
             service_id: "Fuzz",
             target_prefix: Some("Fuzz"),
-            json_version: Some("1.1"),
-            xml_namespace: None,
-            global_endpoint: None,
-            signature_version: SignatureVersion::V4,
-            auth: &[AuthScheme::SigV4],
-            aws_query_compatible: false,
-            checksum_format: None,
+            ..DEMO_METADATA
         },
         operations: &OPERATIONS,
         shapes: &SHAPES,

@@ -3,6 +3,7 @@
 //! truncated bodies, `jsonvalue` headers.
 
 use super::*;
+use crate::client::test_support::DEMO_METADATA;
 use crate::format::SliceSink;
 use crate::model::view;
 use crate::model::*;
@@ -76,12 +77,7 @@ const fn model(name: &'static str, protocol: Protocol) -> ServiceModel {
             service_id: "T",
             target_prefix: None,
             json_version: None,
-            xml_namespace: None,
-            global_endpoint: None,
-            signature_version: SignatureVersion::V4,
-            auth: &[AuthScheme::SigV4],
-            aws_query_compatible: false,
-            checksum_format: None,
+            ..DEMO_METADATA
         },
         operations: &OPS,
         shapes: &SHAPES,
